@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ScheduleModule } from '@nestjs/schedule';
+import mongoose from 'mongoose';
+import { AllConfig, configNamespaces } from './config/index.js';
+import { HealthModule } from './health/health.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+
+// Defence in depth against operator injection: query filters never take `$` keys from values.
+mongoose.set('sanitizeFilter', true);
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      load: configNamespaces,
+      ignoreEnvFile: process.env.NODE_ENV === 'test',
+    }),
+    LoggingModule,
+    MongooseModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AllConfig, true>) => {
+        const uri = config.get('database.uri', { infer: true });
+        if (!uri) throw new Error('MONGODB_URI is not set and no embedded database was started');
+        return { uri, serverSelectionTimeoutMS: 5_000, autoIndex: true };
+      },
+    }),
+    EventEmitterModule.forRoot(),
+    ScheduleModule.forRoot(),
+    HealthModule,
+  ],
+})
+export class AppModule {}

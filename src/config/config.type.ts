@@ -1,0 +1,16 @@
+import type { AppConfig } from './app.config.js';
+import type { AuthConfig } from './auth.config.js';
+import type { DatabaseConfig } from './database.config.js';
+import type { OrdersConfig } from './orders.config.js';
+import type { Sequel247Config } from './sequel247.config.js';
+import type { TrackingConfig } from './tracking.config.js';
+
+/** Use as `ConfigService<AllConfig, true>` and read with `getOrThrow('x', { infer: true })`. */
+export interface AllConfig {
+  app: AppConfig;
+  database: DatabaseConfig;
+  auth: AuthConfig;
+  sequel247: Sequel247Config;
+  tracking: TrackingConfig;
+  orders: OrdersConfig;
+}

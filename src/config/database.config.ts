@@ -1,0 +1,34 @@
+import { registerAs } from '@nestjs/config';
+import { IsIn, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+import { validateEnv } from './validate-env.js';
+
+class DatabaseEnv {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: string = 'development';
+
+  @ValidateIf((env: DatabaseEnv) => env.NODE_ENV === 'production' || env.MONGODB_URI !== undefined)
+  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, {
+    message:
+      'MONGODB_URI must be a mongodb:// or mongodb+srv:// connection string (required in production)',
+  })
+  MONGODB_URI?: string;
+
+  @IsOptional()
+  @IsString()
+  EMBEDDED_DB_DIR?: string;
+}
+
+export interface DatabaseConfig {
+  /** Set by the environment, or by main.ts after starting the embedded FerretDB. */
+  uri: string | undefined;
+  /** Where the embedded FerretDB keeps its SQLite files when MONGODB_URI is unset. */
+  embeddedDataDir: string;
+}
+
+export const databaseConfig = registerAs('database', (): DatabaseConfig => {
+  const env = validateEnv(DatabaseEnv);
+  return {
+    uri: env.MONGODB_URI,
+    embeddedDataDir: env.EMBEDDED_DB_DIR ?? '.data/ferretdb',
+  };
+});

@@ -1,0 +1,16 @@
+import { appConfig } from './app.config.js';
+import { authConfig } from './auth.config.js';
+import { databaseConfig } from './database.config.js';
+import { ordersConfig } from './orders.config.js';
+import { sequel247Config } from './sequel247.config.js';
+import { trackingConfig } from './tracking.config.js';
+
+export type { AllConfig } from './config.type.js';
+export const configNamespaces = [
+  appConfig,
+  databaseConfig,
+  authConfig,
+  sequel247Config,
+  trackingConfig,
+  ordersConfig,
+];

@@ -1,0 +1,28 @@
+import { registerAs } from '@nestjs/config';
+import { IsInt, Max, Min } from 'class-validator';
+import { validateEnv } from './validate-env.js';
+
+class OrdersEnv {
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  ORDER_MAX_QUANTITY_PER_LINE: number = 10;
+
+  @IsInt()
+  @Min(0)
+  ORDER_SHIPPING_FEE_PAISE: number = 0;
+}
+
+export interface OrdersConfig {
+  maxQuantityPerLine: number;
+  /** Flat shipping fee in integer paise. */
+  shippingFeePaise: number;
+}
+
+export const ordersConfig = registerAs('orders', (): OrdersConfig => {
+  const env = validateEnv(OrdersEnv);
+  return {
+    maxQuantityPerLine: env.ORDER_MAX_QUANTITY_PER_LINE,
+    shippingFeePaise: env.ORDER_SHIPPING_FEE_PAISE,
+  };
+});

@@ -1,0 +1,68 @@
+import { registerAs } from '@nestjs/config';
+import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
+import { validateEnv } from './validate-env.js';
+
+class TrackingEnv {
+  /** A cron expression, or "off" to disable the schedule (passes can still be started by an admin). */
+  @IsString()
+  TRACKING_SYNC_CRON: string = '*/30 * * * *';
+
+  @IsIn(['true', 'false'])
+  TRACKING_SYNC_ENABLED: string = 'true';
+
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  TRACKING_SYNC_CONCURRENCY: number = 4;
+
+  @IsInt()
+  @Min(1_000)
+  TRACKING_LEASE_MS: number = 300_000;
+
+  @IsInt()
+  @Min(1)
+  TRACKING_POLL_MINUTES: number = 30;
+
+  @IsInt()
+  @Min(1)
+  TRACKING_OUT_FOR_DELIVERY_POLL_MINUTES: number = 10;
+
+  @IsInt()
+  @Min(1)
+  TRACKING_MAX_BACKOFF_MINUTES: number = 360;
+
+  @IsInt()
+  @Min(1)
+  TRACKING_STALE_AFTER_DAYS: number = 5;
+}
+
+export interface TrackingConfig {
+  /** Null when the schedule is disabled. */
+  cron: string | null;
+  concurrency: number;
+  leaseMs: number;
+  pollMinutes: number;
+  outForDeliveryPollMinutes: number;
+  maxBackoffMinutes: number;
+  staleAfterDays: number;
+}
+
+export const trackingConfig = registerAs('tracking', (): TrackingConfig => {
+  const env = validateEnv(TrackingEnv);
+  const disabled = env.TRACKING_SYNC_ENABLED === 'false' || env.TRACKING_SYNC_CRON === 'off';
+  const fields = env.TRACKING_SYNC_CRON.trim().split(/\s+/);
+  if (!disabled && (fields.length < 5 || fields.length > 6)) {
+    throw new Error(
+      `Invalid configuration:\n  - TRACKING_SYNC_CRON=${JSON.stringify(env.TRACKING_SYNC_CRON)}: must be a 5- or 6-field cron expression or "off"`,
+    );
+  }
+  return {
+    cron: disabled ? null : env.TRACKING_SYNC_CRON,
+    concurrency: env.TRACKING_SYNC_CONCURRENCY,
+    leaseMs: env.TRACKING_LEASE_MS,
+    pollMinutes: env.TRACKING_POLL_MINUTES,
+    outForDeliveryPollMinutes: env.TRACKING_OUT_FOR_DELIVERY_POLL_MINUTES,
+    maxBackoffMinutes: env.TRACKING_MAX_BACKOFF_MINUTES,
+    staleAfterDays: env.TRACKING_STALE_AFTER_DAYS,
+  };
+});

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the embedded FerretDB binary (see tools/ferretdb/main.go) into .cache/ferretdb/.
+# Built once and cached; rebuilt only when the binary is missing or this module's sources change.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+out_dir="$root/.cache/ferretdb"
+bin="$out_dir/ferretdb"
+stamp_file="$out_dir/source.sha256"
+stamp="$(cat "$here/go.mod" "$here/go.sum" "$here/main.go" | sha256sum | cut -d' ' -f1)"
+
+if [[ -x "$bin" && -f "$stamp_file" && "$(cat "$stamp_file")" == "$stamp" ]]; then
+  exit 0
+fi
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "ferretdb build: Go is required (https://go.dev) to build the embedded database" >&2
+  exit 1
+fi
+
+mkdir -p "$out_dir"
+echo "ferretdb build: compiling FerretDB v1.24 (first run only, takes a few minutes)..." >&2
+start=$(date +%s)
+cd "$here"
+if ! go build -trimpath -o "$bin.tmp" . ; then
+  # Newer Go toolchains reject modernc.org/libc's go:linkname use; these are the known ways round it.
+  echo "ferretdb build: retrying with -checklinkname=0" >&2
+  if ! go build -trimpath -ldflags=-checklinkname=0 -o "$bin.tmp" . ; then
+    echo "ferretdb build: retrying with GOTOOLCHAIN=go1.24.3" >&2
+    GOTOOLCHAIN=go1.24.3 go build -trimpath -o "$bin.tmp" .
+  fi
+fi
+mv "$bin.tmp" "$bin"
+echo "$stamp" >"$stamp_file"
+echo "ferretdb build: done in $(( $(date +%s) - start ))s -> $bin" >&2

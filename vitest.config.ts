@@ -1,0 +1,40 @@
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+// SWC (not esbuild) compiles the sources so Nest's decorator metadata is emitted.
+const swcPlugin = () =>
+  swc.vite({
+    module: { type: 'es6' },
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    },
+  });
+
+export default defineConfig({
+  plugins: [swcPlugin()],
+  test: {
+    projects: [
+      {
+        plugins: [swcPlugin()],
+        test: {
+          name: 'unit',
+          include: ['src/**/*.spec.ts', 'tools/**/*.spec.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        plugins: [swcPlugin()],
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.e2e-spec.ts'],
+          environment: 'node',
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
