@@ -22,6 +22,7 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.spec.ts', 'tools/**/*.spec.ts'],
           environment: 'node',
+          setupFiles: ['reflect-metadata'],
         },
       },
       {
@@ -30,6 +31,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/**/*.e2e-spec.ts'],
           environment: 'node',
+          setupFiles: ['reflect-metadata'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
