@@ -37,6 +37,20 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // Benchmarks: run on demand (npm run bench:*), never part of npm test.
+        plugins: [swcPlugin()],
+        test: {
+          name: 'bench',
+          include: ['test/bench/**/*.bench.ts'],
+          environment: 'node',
+          setupFiles: ['reflect-metadata'],
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 3_600_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });
