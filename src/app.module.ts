@@ -5,6 +5,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AllConfig, configNamespaces } from './config/index.js';
 import { AuthModule } from './auth/auth.module.js';
+import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -30,6 +31,7 @@ import { UsersModule } from './users/users.module.js';
     HealthModule,
     UsersModule,
     AuthModule,
+    DemoModule,
   ],
 })
 export class AppModule {}

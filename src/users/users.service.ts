@@ -154,7 +154,7 @@ export class UsersService {
 
 export function toUserDto(user: UserDocument): UserDto {
   return {
-    id: user.id as string,
+    id: user.id,
     email: user.email,
     firstName: user.firstName,
     lastName: user.lastName,

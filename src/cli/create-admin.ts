@@ -1,0 +1,81 @@
+/**
+ * Creates an admin account: `npm run user:create-admin -- --email a@b.in --password '...'`
+ * [--first-name Ada] [--last-name Admin]. Idempotent: an existing admin is left as it is; an
+ * existing customer with that email is promoted. Uses MONGODB_URI, or the embedded database's
+ * data folder when unset (stop the running dev server first: one process per data folder).
+ */
+import 'reflect-metadata';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../app.module.js';
+import { AuthService } from '../auth/auth.service.js';
+import { EmbeddedFerretDb } from '../database/embedded-ferretdb.js';
+import { Role } from '../users/role.enum.js';
+import { UsersService } from '../users/users.service.js';
+
+const USAGE =
+  'usage: npm run user:create-admin -- --email <email> --password <8-128 chars> [--first-name <name>] [--last-name <name>]';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      email: { type: 'string' },
+      password: { type: 'string' },
+      'first-name': { type: 'string', default: 'Admin' },
+      'last-name': { type: 'string', default: 'Docket' },
+    },
+  });
+  const email = values.email?.trim().toLowerCase();
+  const password = values.password;
+  if (!email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+    fail(`--email is missing or invalid\n${USAGE}`);
+  if (!password || password.length < 8 || password.length > 128)
+    fail(`--password must be 8-128 characters\n${USAGE}`);
+
+  // Only the database is needed: no demo data, no schedules, no courier.
+  Object.assign(process.env, { DEMO_DATA: 'false', TRACKING_SYNC_ENABLED: 'false' });
+  let embedded: EmbeddedFerretDb | undefined;
+  if (!process.env.MONGODB_URI && process.env.NODE_ENV !== 'production') {
+    embedded = await EmbeddedFerretDb.start({
+      dataDir: path.resolve(process.env.EMBEDDED_DB_DIR || '.data/ferretdb'),
+    });
+    process.env.MONGODB_URI = embedded.uriFor('docket');
+  }
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
+  try {
+    const users = app.get(UsersService);
+    const created = await app.get(AuthService).ensureAdmin({
+      email,
+      password,
+      firstName: values['first-name'] ?? 'Admin',
+      lastName: values['last-name'] ?? 'Docket',
+    });
+    if (created) {
+      console.log(`Created admin ${email}`);
+    } else {
+      const existing = await users.findCredentialsByEmail(email);
+      if (existing && existing.role !== Role.Admin) {
+        await users.setRole(existing.id, Role.Admin);
+        console.log(
+          `${email} already existed as a ${existing.role}; promoted to admin (password unchanged)`,
+        );
+      } else {
+        console.log(`Admin ${email} already exists; nothing changed`);
+      }
+    }
+  } finally {
+    await app.close();
+    await embedded?.stop();
+  }
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+main().catch((error: unknown) => {
+  console.error(`create-admin failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
