@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import { ConnectionStates, type Connection } from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import { ServiceUnavailableError } from '../common/errors/domain-error.js';
 import type { HealthDto } from './health.controller.js';
 
@@ -31,7 +31,7 @@ export class HealthService {
 
   private async ping(): Promise<void> {
     const db = this.connection.db;
-    if (!db || this.connection.readyState !== ConnectionStates.connected)
+    if (!db || this.connection.readyState !== mongoose.ConnectionStates.connected)
       throw new Error('not connected');
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
