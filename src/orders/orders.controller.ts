@@ -1,0 +1,96 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { AuthUser } from '../auth/auth-user.js';
+import { Auth } from '../auth/decorators/auth.decorator.js';
+import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
+import type { Page } from '../common/pagination/pagination.js';
+import {
+  ApiEnvelope,
+  ApiErrors,
+  ApiPaginatedEnvelope,
+} from '../common/swagger/api-responses.decorator.js';
+import { ListMyOrdersQueryDto } from './dto/list-orders.query.js';
+import { OrderDto } from './dto/order.dto.js';
+import { PlaceOrderDto } from './dto/place-order.dto.js';
+import { IDEMPOTENCY_KEY_HEADER, IdempotencyKey } from './idempotency-key.decorator.js';
+import { OrdersService } from './orders.service.js';
+
+export const ORDER_REF_PARAM = {
+  name: 'orderId',
+  description: 'Order id or order number (e.g. DKT-261125-7KQ2XM)',
+};
+
+@ApiTags('orders')
+@Controller('orders')
+export class OrdersController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Post()
+  @Auth()
+  @ApiOperation({
+    summary: 'Place an order',
+    description:
+      'Prices every line on the server, reserves stock for all lines or none, and stores the ' +
+      'order as `pending`. Lines for the same product are merged. With an `Idempotency-Key`, ' +
+      'repeating the request returns the first order (200, header `Idempotent-Replayed: true`) ' +
+      'instead of placing another; reusing a key for a different request is a 409.',
+  })
+  @ApiHeader({
+    name: IDEMPOTENCY_KEY_HEADER,
+    required: false,
+    description: 'Any unique string per intended order (e.g. a UUID), scoped to the caller',
+  })
+  @ApiEnvelope(OrderDto, { status: 201, description: 'Order placed' })
+  @ApiEnvelope(OrderDto, { status: 200, description: 'Replay of an earlier Idempotency-Key' })
+  @ApiErrors(400, 404, 409)
+  async place(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: PlaceOrderDto,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<OrderDto> {
+    const { order, replayed } = await this.orders.place(user, dto, idempotencyKey);
+    if (replayed) res.status(200).setHeader('Idempotent-Replayed', 'true');
+    return order;
+  }
+
+  // Static paths before `:orderId`.
+  @Get('my')
+  @Auth()
+  @ApiOperation({ summary: "The caller's orders, newest first; filter by status" })
+  @ApiPaginatedEnvelope(OrderDto)
+  @ApiErrors(400)
+  listMine(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ListMyOrdersQueryDto,
+  ): Promise<Page<OrderDto>> {
+    return this.orders.listMine(user.id, query);
+  }
+
+  @Get(':orderId')
+  @Auth()
+  @ApiOperation({ summary: 'One order (own orders for customers; any for admins)' })
+  @ApiParam(ORDER_REF_PARAM)
+  @ApiEnvelope(OrderDto)
+  @ApiErrors(404)
+  get(@CurrentUser() user: AuthUser, @Param('orderId') orderId: string): Promise<OrderDto> {
+    return this.orders.getForViewer(user, orderId);
+  }
+
+  @Post(':orderId/cancel')
+  @Auth()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Cancel own order while pending or processing',
+    description:
+      'Puts the units back in stock exactly once. Cancelling an already cancelled order ' +
+      'changes nothing and returns it; a shipped or delivered order is a 409.',
+  })
+  @ApiParam(ORDER_REF_PARAM)
+  @ApiEnvelope(OrderDto)
+  @ApiErrors(404, 409)
+  cancel(@CurrentUser() user: AuthUser, @Param('orderId') orderId: string): Promise<OrderDto> {
+    return this.orders.cancelByCustomer(user, orderId);
+  }
+}

@@ -1,0 +1,49 @@
+import { DomainError } from '../common/errors/domain-error.js';
+import type { OrderStatus } from './order-status.js';
+
+export class OrderNotFoundError extends DomainError {
+  readonly kind = 'not_found';
+  readonly code = 'ORDER_NOT_FOUND';
+
+  constructor(orderRef: string) {
+    super(`Order ${orderRef} not found`);
+  }
+}
+
+export class IllegalStatusTransitionError extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'ILLEGAL_STATUS_TRANSITION';
+
+  constructor(
+    readonly current: OrderStatus,
+    readonly requested: OrderStatus,
+    orderNumber?: string,
+  ) {
+    super(
+      `Order${orderNumber ? ` ${orderNumber}` : ''} is ${current} and cannot move to ${requested}`,
+      { current, requested },
+    );
+  }
+}
+
+/** Lost several races in a row against other changes to the same order; safe to retry. */
+export class OrderBusyError extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'ORDER_BUSY';
+
+  constructor(orderRef: string) {
+    super(`Order ${orderRef} is being changed by another request; try again`);
+  }
+}
+
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+
+  constructor(orderNumber: string) {
+    super(
+      `This Idempotency-Key was already used for order ${orderNumber} with a different request body`,
+      { orderNumber },
+    );
+  }
+}

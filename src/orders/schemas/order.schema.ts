@@ -1,0 +1,160 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument, Schema as MongooseSchema, Types } from 'mongoose';
+import { OrderStatus, StatusChangeSource } from '../order-status.js';
+
+/** A priced line, frozen at order time: later product edits do not change it. */
+@Schema({ _id: false })
+export class OrderItem {
+  @Prop({ type: MongooseSchema.Types.ObjectId, required: true })
+  product: Types.ObjectId;
+
+  @Prop({ required: true })
+  sku: string;
+
+  @Prop({ required: true })
+  name: string;
+
+  @Prop({ required: true, min: 1 })
+  unitPricePaise: number;
+
+  @Prop({ required: true, min: 1 })
+  quantity: number;
+
+  @Prop({ required: true, min: 1 })
+  lineTotalPaise: number;
+}
+export const OrderItemSchema = SchemaFactory.createForClass(OrderItem);
+
+@Schema({ _id: false })
+export class ShippingAddress {
+  @Prop({ required: true })
+  fullName: string;
+
+  @Prop({ required: true })
+  phone: string;
+
+  @Prop({ required: true })
+  line1: string;
+
+  @Prop()
+  line2?: string;
+
+  @Prop({ required: true })
+  city: string;
+
+  @Prop({ required: true })
+  state: string;
+
+  @Prop({ required: true })
+  pincode: string;
+
+  @Prop({ required: true, default: 'IN' })
+  country: string;
+}
+export const ShippingAddressSchema = SchemaFactory.createForClass(ShippingAddress);
+
+@Schema({ _id: false })
+export class StatusChange {
+  /** Null on the first entry, written when the order is placed. */
+  @Prop({ type: String, enum: [...Object.values(OrderStatus), null], default: null })
+  from: OrderStatus | null;
+
+  @Prop({ type: String, enum: OrderStatus, required: true })
+  to: OrderStatus;
+
+  @Prop({ required: true })
+  at: Date;
+
+  @Prop({ type: String, enum: StatusChangeSource, required: true })
+  source: StatusChangeSource;
+
+  /** User id (customer, admin), courier name, or job name; null when unknown. */
+  @Prop({ type: String, default: null })
+  actor: string | null;
+
+  @Prop({ type: String, default: null })
+  note: string | null;
+}
+export const StatusChangeSchema = SchemaFactory.createForClass(StatusChange);
+
+@Schema({ collection: 'orders', timestamps: true })
+export class Order {
+  /** Human-friendly, unique, e.g. `DKT-261125-7KQ2XM`. */
+  @Prop({ required: true, unique: true })
+  orderNumber: string;
+
+  @Prop({ type: MongooseSchema.Types.ObjectId, required: true })
+  user: Types.ObjectId;
+
+  /** The customer's email when the order was placed. */
+  @Prop({ required: true })
+  customerEmail: string;
+
+  @Prop({ type: [OrderItemSchema], required: true })
+  items: OrderItem[];
+
+  @Prop({ required: true, min: 0 })
+  subtotalPaise: number;
+
+  @Prop({ required: true, min: 0 })
+  shippingFeePaise: number;
+
+  @Prop({ required: true, min: 0 })
+  totalPaise: number;
+
+  @Prop({ required: true, default: 'INR' })
+  currency: string;
+
+  @Prop({ type: ShippingAddressSchema, required: true })
+  shippingAddress: ShippingAddress;
+
+  @Prop({ type: String, enum: OrderStatus, required: true, default: OrderStatus.Pending })
+  status: OrderStatus;
+
+  @Prop({ type: [StatusChangeSchema], default: [] })
+  statusHistory: StatusChange[];
+
+  /** Courier docket number; absent (never null) until the order ships. */
+  @Prop()
+  trackingNumber?: string;
+
+  @Prop()
+  courierService?: string;
+
+  /** The client's Idempotency-Key, when one was sent. */
+  @Prop()
+  idempotencyKey?: string;
+
+  /**
+   * `<userId>:<key>`, unique. One sparse single-field index rather than a compound
+   * `{ user, idempotencyKey }` one: MongoDB indexes a compound sparse document when *any* of its
+   * fields exists, so every key-less order of a user would collide; partial indexes are not
+   * available on FerretDB.
+   */
+  @Prop()
+  idempotencyScope?: string;
+
+  /** Hash of the request the key was first used with, to refuse a key reused for another body. */
+  @Prop()
+  idempotencyFingerprint?: string;
+
+  /** Set once the units of a cancelled order are back on the shelf (absent: still owed). */
+  @Prop()
+  stockReleasedAt?: Date;
+
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type OrderDocument = HydratedDocument<Order>;
+export type LeanOrder = Order & { _id: Types.ObjectId };
+
+export const OrderSchema = SchemaFactory.createForClass(Order);
+OrderSchema.index({ idempotencyScope: 1 }, { unique: true, sparse: true });
+// One index per list query shape (see OrdersService.listMine / listForAdmin).
+OrderSchema.index({ user: 1, createdAt: -1 });
+OrderSchema.index({ user: 1, status: 1, createdAt: -1 });
+OrderSchema.index({ status: 1, createdAt: -1 });
+OrderSchema.index({ createdAt: -1 });
+OrderSchema.index({ status: 1, totalPaise: -1 });
+OrderSchema.index({ totalPaise: -1 });
