@@ -65,6 +65,15 @@ class Sequel247Env {
   @Max(65535)
   SEQUEL247_SANDBOX_PORT: number = 4247;
 
+  @IsInt()
+  @Min(0)
+  SEQUEL247_SANDBOX_SEED: number = 247;
+
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  SEQUEL247_SANDBOX_TIME_SCALE: number = 60;
+
   @IsOptional()
   @IsString()
   SEQUEL247_STORE_CODE?: string;
@@ -84,6 +93,10 @@ export interface Sequel247Config {
   breakerThreshold: number;
   breakerCooldownMs: number;
   sandboxPort: number;
+  /** Seed of the embedded sandbox (docket numbers and scan timings). */
+  sandboxSeed: number;
+  /** Sandbox minutes per real minute in the embedded sandbox (0 = clock moves only when told). */
+  sandboxTimeScale: number;
   storeCode: string;
   originPincode: string;
   /** Public tracking page, `{docket}` replaced. */
@@ -103,6 +116,8 @@ export const sequel247Config = registerAs('sequel247', (): Sequel247Config => {
     breakerThreshold: env.SEQUEL247_BREAKER_THRESHOLD,
     breakerCooldownMs: env.SEQUEL247_BREAKER_COOLDOWN_MS,
     sandboxPort: env.SEQUEL247_SANDBOX_PORT,
+    sandboxSeed: env.SEQUEL247_SANDBOX_SEED,
+    sandboxTimeScale: env.SEQUEL247_SANDBOX_TIME_SCALE,
     storeCode: env.SEQUEL247_STORE_CODE ?? 'DOCKET01',
     originPincode: env.SEQUEL247_ORIGIN_PINCODE,
     trackingUrlTemplate: `${baseUrl ?? 'https://sequel247.com'}/track/{docket}`,

@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { SANDBOX_TOKEN } from '../config/sequel247.config.js';
 import { EmbeddedFerretDb } from '../database/embedded-ferretdb.js';
+import { Sequel247Sandbox, startSequel247Sandbox } from '../sequel247-sandbox/sequel247-sandbox.js';
 
 export interface EmbeddedDependencies {
   /** What was started, for the boot log. */
@@ -9,7 +11,8 @@ export interface EmbeddedDependencies {
 
 /**
  * Outside production, a fresh clone runs with no setup: when MONGODB_URI is unset a local
- * FerretDB is started (data kept in ./.data/ so restarts keep orders). Production configures
+ * FerretDB is started (data kept in ./.data/ so restarts keep orders), and when
+ * SEQUEL247_BASE_URL is unset the Sequel247 sandbox runs in-process. Production configures
  * real endpoints and nothing is spawned.
  */
 export async function startEmbeddedDependencies(
@@ -27,6 +30,15 @@ export async function startEmbeddedDependencies(
       stops.push(() => db.stop());
       started.push(`FerretDB at ${env.MONGODB_URI} (data in ${dataDir})`);
     }
+    if (!env.SEQUEL247_BASE_URL) {
+      const sandbox = await startSandbox(env);
+      env.SEQUEL247_BASE_URL = sandbox.url;
+      env.SEQUEL247_TOKEN = SANDBOX_TOKEN;
+      stops.push(() => sandbox.stop());
+      started.push(
+        `Sequel247 sandbox at ${sandbox.url} (control API ${sandbox.controlUrl}, token ${SANDBOX_TOKEN})`,
+      );
+    }
   } catch (error) {
     await Promise.allSettled(stops.map((s) => s()));
     throw error;
@@ -38,4 +50,28 @@ export async function startEmbeddedDependencies(
       for (const stop of stops.reverse()) await stop();
     },
   };
+}
+
+function numberFromEnv(value: string | undefined, fallback: number): number {
+  const parsed = value === undefined || value === '' ? NaN : Number(value);
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback;
+}
+
+/** On SEQUEL247_SANDBOX_PORT (4247), or any free port when that one is taken. */
+async function startSandbox(env: NodeJS.ProcessEnv): Promise<Sequel247Sandbox> {
+  const options = {
+    token: SANDBOX_TOKEN,
+    seed: numberFromEnv(env.SEQUEL247_SANDBOX_SEED, 247),
+    timeScale: numberFromEnv(env.SEQUEL247_SANDBOX_TIME_SCALE, 60),
+    originPincode: env.SEQUEL247_ORIGIN_PINCODE || undefined,
+  };
+  try {
+    return await startSequel247Sandbox({
+      ...options,
+      port: numberFromEnv(env.SEQUEL247_SANDBOX_PORT, 4247),
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return startSequel247Sandbox({ ...options, port: 0 });
+  }
 }

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { SANDBOX_TOKEN } from '../config/sequel247.config.js';
+import { SandboxInputError, SandboxState } from './sandbox-state.js';
+import { SCENARIO_SCRIPTS } from './scenarios.js';
+import { DEFAULT_SANDBOX_TOKEN } from './sequel247-sandbox.js';
+
+const START = Date.parse('2024-03-01T04:30:00Z'); // 10:00 IST
+
+function codes(state: SandboxState, docket: string): string[] {
+  return state.requireDocket(docket).scans.map((s) => s.code);
+}
+
+describe('SandboxState', () => {
+  it('accepts the same token the app uses for the embedded sandbox', () => {
+    expect(DEFAULT_SANDBOX_TOKEN).toBe(SANDBOX_TOKEN);
+  });
+
+  it('is deterministic given a seed: same dockets, timings and ETAs', () => {
+    const story = (seed: number) => {
+      const state = new SandboxState({ seed, now: START });
+      const dockets = state.createMany(20);
+      state.advanceClock(3 * 24 * 60);
+      return dockets.map((d) => {
+        const r = state.requireDocket(d);
+        return [d, r.eta, r.scans.map((s) => `${s.code}@${s.at}`)];
+      });
+    };
+    expect(story(7)).toEqual(story(7));
+    expect(story(7)).not.toEqual(story(8));
+  });
+
+  it('issues unique 10-digit dockets, some with a leading zero', () => {
+    const state = new SandboxState({ seed: 1, now: START });
+    const dockets = state.createMany(200);
+    expect(new Set(dockets).size).toBe(200);
+    expect(dockets.every((d) => /^\d{10}$/.test(d))).toBe(true);
+    expect(dockets.some((d) => d.startsWith('0'))).toBe(true);
+  });
+
+  it('plays a delivered script to the end as the clock moves, with an ETA in the future', () => {
+    const state = new SandboxState({ now: START });
+    const { docket, eta } = state.createDocket({ scenario: 'delivered', destination: '400001' });
+    expect(codes(state, docket)).toEqual(['SCREATED']);
+    expect(eta).toBeGreaterThan(START);
+    const { scansIssued } = state.advanceClock(10 * 24 * 60);
+    expect(scansIssued).toBe(SCENARIO_SCRIPTS.delivered.length - 1);
+    expect(codes(state, docket)).toEqual([
+      'SCREATED',
+      'SPU',
+      'SCHECKIN',
+      'SLINREC',
+      'SLINORIN',
+      'SLINDEST',
+      'SDELASN',
+      'SDELVD',
+    ]);
+    const record = state.requireDocket(docket);
+    expect(record.scans.find((s) => s.code === 'SDELASN')?.location).toBeNull();
+    expect(record.scans[0].location).toBe('BANGALORE');
+    expect(record.scans.at(-1)?.location).toBe('MUMBAI');
+  });
+
+  it('pushes the ETA a day on a failed attempt', () => {
+    const state = new SandboxState({ now: START });
+    const record = state.createDocket({ scenario: 'failed-attempt' });
+    const firstEta = record.eta!;
+    state.advanceDocket(record.docket, 7);
+    expect(state.currentCode(record)).toBe('SUNDELV');
+    expect(record.eta! - firstEta).toBeGreaterThanOrEqual(24 * 3_600_000);
+  });
+
+  it('ends return-to-origin, cancelled and stuck scripts where they should', () => {
+    const state = new SandboxState({ now: START });
+    const rto = state.createDocket({ scenario: 'return-to-origin' }).docket;
+    const cancelled = state.createDocket({ scenario: 'cancelled' }).docket;
+    const stuck = state.createDocket({ scenario: 'stuck' }).docket;
+    state.advanceClock(30 * 24 * 60);
+    expect(codes(state, rto).at(-1)).toBe('SRTODLV');
+    expect(codes(state, cancelled)).toEqual(['SCREATED', 'SCANCELLED']);
+    expect(state.requireDocket(cancelled).eta).toBeNull();
+    expect(codes(state, stuck).at(-1)).toBe('SLINORIN');
+    expect(state.requireDocket(stuck).nextDueAt).toBeNull();
+  });
+
+  it('advancing one docket plays its next scans now, in order, without touching others', () => {
+    const state = new SandboxState({ now: START });
+    const a = state.createDocket().docket;
+    const b = state.createDocket().docket;
+    state.advanceDocket(a, 2);
+    expect(codes(state, a)).toEqual(['SCREATED', 'SPU', 'SCHECKIN']);
+    expect(codes(state, b)).toEqual(['SCREATED']);
+    const times = state.requireDocket(a).scans.map((s) => s.at);
+    expect([...times].sort((x, y) => x - y)).toEqual(times);
+  });
+
+  it('cancels only before the delivery agent has the parcel', () => {
+    const state = new SandboxState({ now: START });
+    const early = state.createDocket().docket;
+    const late = state.createDocket().docket;
+    state.advanceDocket(late, 6);
+    expect(state.cancel(early)).toBe('cancelled');
+    expect(state.cancel(early)).toBe('already-cancelled');
+    expect(state.cancel(late)).toBe('not-cancellable');
+    expect(state.cancel('0000000000')).toBe('not-found');
+    state.advanceClock(30 * 24 * 60);
+    expect(codes(state, early).at(-1)).toBe('SCANCELLED');
+  });
+
+  it('records control-API scans as given, optionally leaving the status alone', () => {
+    const state = new SandboxState({ now: START });
+    const docket = state.createDocket().docket;
+    state.addScan(docket, { code: 'SWEIRD', at: START - 3_600_000 }, false);
+    expect(state.currentCode(state.requireDocket(docket))).toBe('SCREATED');
+    state.addScan(docket, { code: 'SNEW' });
+    expect(state.currentCode(state.requireDocket(docket))).toBe('SNEW');
+    state.setStatus(docket, 'SINEXCP');
+    expect(state.currentCode(state.requireDocket(docket))).toBe('SINEXCP');
+  });
+
+  it('refuses bad control input with a status for the control API', () => {
+    const state = new SandboxState({ now: START });
+    const docket = state.createDocket().docket;
+    expect(() => state.createDocket({ docket })).toThrow(SandboxInputError);
+    expect(() => state.createDocket({ destination: '999999' })).toThrow(/not serviceable/);
+    expect(() => state.requireDocket('0000000000')).toThrow(/does not exist/);
+  });
+
+  describe('faults', () => {
+    it('a docket fault beats a global one, and counts run down', () => {
+      const state = new SandboxState({ now: START });
+      state.addFault({ type: 'http5xx', count: 1 });
+      state.addFault({ type: 'drop', docket: '0000000001', count: 1 });
+      expect(state.takeFaults('/api/track', ['0000000001']).fault?.type).toBe('drop');
+      expect(state.takeFaults('/api/track', ['0000000001']).fault?.type).toBe('http5xx');
+      expect(state.takeFaults('/api/track', ['0000000001']).fault).toBeNull();
+      expect(state.stats().faultsInjected).toEqual({ drop: 1, http5xx: 1 });
+    });
+
+    it('latency adds to whatever else happens and can be limited to an endpoint', () => {
+      const state = new SandboxState({ now: START });
+      state.addFault({ type: 'latency', latencyMs: 50, endpoint: '/api/trackMultiple' });
+      state.addFault({ type: 'rate-limit', retryAfterSeconds: 2 });
+      expect(state.takeFaults('/api/trackMultiple', [])).toMatchObject({
+        latencyMs: 50,
+        fault: { type: 'rate-limit', retryAfterSeconds: 2 },
+      });
+      expect(state.takeFaults('/api/track', [])).toMatchObject({ latencyMs: 0 });
+    });
+
+    it('rejects unknown fault types', () => {
+      const state = new SandboxState();
+      expect(() => state.addFault({ type: 'gremlins' as never })).toThrow(SandboxInputError);
+    });
+  });
+});
