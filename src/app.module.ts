@@ -8,6 +8,8 @@ import { AuthModule } from './auth/auth.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { OrdersModule } from './orders/orders.module.js';
+import { ProductsModule } from './products/products.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({
@@ -32,6 +34,8 @@ import { UsersModule } from './users/users.module.js';
     UsersModule,
     AuthModule,
     DemoModule,
+    ProductsModule,
+    OrdersModule,
   ],
 })
 export class AppModule {}

@@ -255,6 +255,8 @@ export class OrdersService {
       this.orders.updateOne(
         { _id: order._id, stockReleasedAt: trusted({ $exists: false }) },
         { $set: { stockReleasedAt: new Date() } },
+        // Bookkeeping, not a change the customer sees.
+        { timestamps: false },
       ),
     );
   }
