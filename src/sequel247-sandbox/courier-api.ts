@@ -16,7 +16,8 @@ import { SandboxDocket, SandboxState } from './sandbox-state.js';
  */
 export interface CourierReply {
   status: number;
-  body: Record<string, unknown>;
+  /** The response body, already serialised. */
+  json: string;
 }
 
 type Body = Record<string, unknown>;
@@ -36,7 +37,7 @@ const ETA_HOUR_IST = 20;
 const MAX_DOCKETS_PER_CALL = 500;
 
 function ok(message: string, extra: Body): CourierReply {
-  return { status: 200, body: { status: 'true', message, ...extra } };
+  return { status: 200, json: JSON.stringify({ status: 'true', message, ...extra }) };
 }
 
 export function courierFailure(
@@ -45,7 +46,10 @@ export function courierFailure(
   errorInfo: Record<string, string> = {},
   httpStatus = 200,
 ): CourierReply {
-  return { status: httpStatus, body: { status: 'false', message, errorInfo, code } };
+  return {
+    status: httpStatus,
+    json: JSON.stringify({ status: 'false', message, errorInfo, code }),
+  };
 }
 
 function text(value: unknown): string | null {
@@ -85,13 +89,30 @@ export function trackingData(state: SandboxState, record: SandboxDocket): Body {
   };
 }
 
+/**
+ * `trackingData` serialised, cached per docket until it changes (a new scan, status or ETA):
+ * with 10,000 dockets polled in batches the sandbox must not become the bottleneck.
+ */
+const renderedTracking = new WeakMap<SandboxDocket, { version: string; json: string }>();
+
+function trackingJson(state: SandboxState, record: SandboxDocket): string {
+  const version = `${record.scans.length}|${record.statusOverride}|${record.eta}`;
+  const cached = renderedTracking.get(record);
+  if (cached?.version === version) return cached.json;
+  const json = JSON.stringify(trackingData(state, record));
+  renderedTracking.set(record, { version, json });
+  return json;
+}
+
+const TRACKING_FETCHED = '"status":"true","message":"Tracking details fetched successfully"';
+
 function track(state: SandboxState, body: Body): CourierReply {
   const docket = text(body.docket);
   if (docket === null)
     return courierFailure(104, 'The docket field is required.', required('docket'));
   const record = state.getDocket(docket);
   if (!record) return courierFailure(105, NO_TRACKING, { docket: NO_TRACKING });
-  return ok('Tracking details fetched successfully', { data: trackingData(state, record) });
+  return { status: 200, json: `{${TRACKING_FETCHED},"data":${trackingJson(state, record)}}` };
 }
 
 function trackMultiple(state: SandboxState, body: Body): CourierReply {
@@ -110,17 +131,21 @@ function trackMultiple(state: SandboxState, body: Body): CourierReply {
     const data = dockets
       .map((d) => state.getDocket(d))
       .filter((r): r is SandboxDocket => r !== undefined)
-      .map((r) => trackingData(state, r));
-    return ok('Tracking details fetched successfully', { data });
+      .map((r) => trackingJson(state, r));
+    return { status: 200, json: `{${TRACKING_FETCHED},"data":[${data.join(',')}]}` };
   }
-  const successShipments: Body = {};
-  const errorShipments: Body = {};
-  for (const docket of dockets) {
+  const success: string[] = [];
+  const errors: string[] = [];
+  for (const docket of new Set(dockets)) {
     const record = state.getDocket(docket);
-    if (record) successShipments[docket] = trackingData(state, record);
-    else errorShipments[docket] = { docketNo: NO_TRACKING };
+    const key = JSON.stringify(docket);
+    if (record) success.push(`${key}:${trackingJson(state, record)}`);
+    else errors.push(`${key}:{"docketNo":"${NO_TRACKING}"}`);
   }
-  return ok('Tracking details fetched successfully', { successShipments, errorShipments });
+  return {
+    status: 200,
+    json: `{${TRACKING_FETCHED},"successShipments":{${success.join(',')}},"errorShipments":{${errors.join(',')}}}`,
+  };
 }
 
 function checkServiceability(body: Body): CourierReply {

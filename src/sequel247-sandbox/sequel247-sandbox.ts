@@ -223,7 +223,7 @@ export async function startSequel247Sandbox(
   async function handleCourier(req: IncomingMessage, res: ServerResponse, path: string) {
     if (req.method !== 'POST') {
       const reply = courierFailure(405, 'Only POST is supported', {}, 405);
-      return sendJson(res, reply.status, reply.body);
+      return send(res, reply.status, reply.json);
     }
     const body = parseJsonObject(await readBody(req));
     const dockets = body ? docketsNamed(body) : [];
@@ -233,14 +233,14 @@ export async function startSequel247Sandbox(
     if (fault && applyFault(fault, req, res)) return;
     if (body === null) {
       const reply = courierFailure(104, 'Invalid JSON body', {}, 400);
-      return sendJson(res, reply.status, reply.body);
+      return send(res, reply.status, reply.json);
     }
     if (body.token !== token) {
       const reply = courierFailure(101, 'Invalid token', { token: 'Invalid token' }, 401);
-      return sendJson(res, reply.status, reply.body);
+      return send(res, reply.status, reply.json);
     }
     const reply = handleCourierRequest(state, path, body, url);
-    sendJson(res, reply.status, reply.body);
+    send(res, reply.status, reply.json);
   }
 
   /** Answers the request as the fault dictates; false when the fault adds nothing more. */

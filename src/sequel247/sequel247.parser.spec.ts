@@ -116,12 +116,19 @@ describe('parseIstDateTime', () => {
     );
   });
 
-  it.each([[''], ['null'], ['31-02-2024 10:00'], ['2024-13-01 10:00:00'], ['25:00'], [42], [null]])(
-    'returns null for %j',
-    (input) => {
-      expect(parseIstDateTime(input)).toBeNull();
-    },
-  );
+  it.each([
+    [''],
+    ['null'],
+    ['31-02-2024 10:00'],
+    ['2024-02-30 10:00:00'],
+    ['2024-0a-01 10:00:00'],
+    ['2024-13-01 10:00:00'],
+    ['25:00'],
+    [42],
+    [null],
+  ])('returns null for %j', (input) => {
+    expect(parseIstDateTime(input)).toBeNull();
+  });
 
   it('gives a date-only ETA the end of the delivery day (20:00 IST)', () => {
     expect(parseIstEta('14-06-2017')?.toISOString()).toBe('2017-06-14T14:30:00.000Z');
