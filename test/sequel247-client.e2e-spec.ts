@@ -200,6 +200,16 @@ describe('Sequel247 client against the sandbox: reading tracking', () => {
     expect(tracking.scans[0].occurredAt.toISOString()).toBe('2024-03-01T03:30:00.000Z');
   });
 
+  it('releases its keep-alive sockets when the Nest application shuts down', async () => {
+    const own = await compileSequel247Client({
+      SEQUEL247_BASE_URL: sandbox.url,
+      SEQUEL247_TOKEN: TOKEN,
+    });
+    const close = vi.spyOn(own.client, 'close');
+    await own.close();
+    expect(close).toHaveBeenCalledOnce();
+  });
+
   it('throws DocketNotFound for a docket the courier does not know, without retrying', async () => {
     const error = await caught(client.track('0999999999'));
 

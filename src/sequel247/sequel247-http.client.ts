@@ -274,8 +274,12 @@ export class Sequel247HttpClient implements Sequel247Client, OnApplicationShutdo
       { idempotent: true },
     );
     if (envelope.ok) return;
-    const texts = [envelope.failure.message, ...Object.values(envelope.failure.errorInfo)];
-    if (texts.some((t) => ALREADY_CANCELLED.test(t))) return;
+    if (
+      classifyFailure(envelope.failure) !== 'auth' &&
+      mentions(envelope.failure, ALREADY_CANCELLED)
+    ) {
+      return;
+    }
     throw this.failureError(envelope.failure, docket);
   }
 
@@ -294,8 +298,12 @@ export class Sequel247HttpClient implements Sequel247Client, OnApplicationShutdo
       { idempotent: true },
     );
     if (envelope.ok) return parsePodLink(envelope.body);
-    const texts = [envelope.failure.message, ...Object.values(envelope.failure.errorInfo)];
-    if (texts.some((t) => POD_UNAVAILABLE.test(t))) return null;
+    if (
+      classifyFailure(envelope.failure) !== 'auth' &&
+      mentions(envelope.failure, POD_UNAVAILABLE)
+    ) {
+      return null;
+    }
     throw this.failureError(envelope.failure, docket);
   }
 
@@ -532,6 +540,10 @@ export class Sequel247HttpClient implements Sequel247Client, OnApplicationShutdo
       this.logger.warn(message);
     }
   }
+}
+
+function mentions(failure: Sequel247Failure, pattern: RegExp): boolean {
+  return [failure.message, ...Object.values(failure.errorInfo)].some((t) => pattern.test(t));
 }
 
 /** The IST calendar date of an instant, `YYYY-MM-DD`. */
