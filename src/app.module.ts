@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ProductsModule } from './products/products.module.js';
+import { TrackingModule } from './tracking/tracking.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({
@@ -36,6 +37,7 @@ import { UsersModule } from './users/users.module.js';
     DemoModule,
     ProductsModule,
     OrdersModule,
+    TrackingModule,
   ],
 })
 export class AppModule {}

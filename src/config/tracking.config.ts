@@ -34,6 +34,10 @@ class TrackingEnv {
   @IsInt()
   @Min(1)
   TRACKING_STALE_AFTER_DAYS: number = 5;
+
+  @IsInt()
+  @Min(0)
+  TRACKING_RECONCILE_GRACE_SECONDS: number = 60;
 }
 
 export interface TrackingConfig {
@@ -45,6 +49,8 @@ export interface TrackingConfig {
   outForDeliveryPollMinutes: number;
   maxBackoffMinutes: number;
   staleAfterDays: number;
+  /** A status change unacknowledged by Orders for this long has its event re-emitted. */
+  reconcileGraceSeconds: number;
 }
 
 export const trackingConfig = registerAs('tracking', (): TrackingConfig => {
@@ -64,5 +70,6 @@ export const trackingConfig = registerAs('tracking', (): TrackingConfig => {
     outForDeliveryPollMinutes: env.TRACKING_OUT_FOR_DELIVERY_POLL_MINUTES,
     maxBackoffMinutes: env.TRACKING_MAX_BACKOFF_MINUTES,
     staleAfterDays: env.TRACKING_STALE_AFTER_DAYS,
+    reconcileGraceSeconds: env.TRACKING_RECONCILE_GRACE_SECONDS,
   };
 });

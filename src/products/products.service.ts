@@ -176,11 +176,14 @@ export class ProductsService {
    * Takes each line's units off the shelf with a conditional decrement (only an active product
    * with enough stock matches), so concurrent orders can never oversell. All or nothing: when a
    * line fails, the lines already reserved are put back before the error is thrown.
+   * Lines are taken in product-id order, so concurrent multi-line orders contend in the same
+   * order and one cannot starve another by briefly holding units it later gives back.
    * @throws InsufficientStockError | ProductInactiveError | ProductNotFoundError
    */
   async reserveStock(lines: StockLine[]): Promise<void> {
     const reserved: StockLine[] = [];
-    for (const line of lines) {
+    const ordered = [...lines].sort((a, b) => a.productId.localeCompare(b.productId));
+    for (const line of ordered) {
       const result = await this.writeLocked(line.productId, () =>
         this.products.updateOne(
           { _id: line.productId, active: true, stock: trusted({ $gte: line.quantity }) },

@@ -1,0 +1,39 @@
+import type { TrackingStatus } from '../../sequel247/tracking-status.js';
+
+/**
+ * A tracking's normalised status really changed (or, with `replayed`, reconcile re-sends a change
+ * the Orders side has not acknowledged yet). Listeners must be idempotent and, once they have
+ * handled it (even by doing nothing), call `TrackingService.acknowledgeOrderStatus`.
+ */
+export class ShipmentStatusChangedEvent {
+  static readonly eventName = 'tracking.shipment-status-changed';
+
+  readonly trackingId: string;
+  readonly orderId: string;
+  readonly orderNumber: string;
+  readonly userId: string;
+  readonly docketNumber: string;
+  /** The status before this change; for a replay, the last status the Orders side acknowledged. */
+  readonly previousStatus: TrackingStatus | null;
+  readonly status: TrackingStatus;
+  readonly rawStatusCode: string | null;
+  /** When the courier scanned the new status (UTC); the sync time when no scan says. */
+  readonly occurredAt: Date;
+  readonly estimatedDelivery: Date | null;
+  /** True when re-emitted by reconcile rather than by a sync. */
+  readonly replayed: boolean;
+
+  constructor(fields: Omit<ShipmentStatusChangedEvent, 'replayed'> & { replayed?: boolean }) {
+    this.trackingId = fields.trackingId;
+    this.orderId = fields.orderId;
+    this.orderNumber = fields.orderNumber;
+    this.userId = fields.userId;
+    this.docketNumber = fields.docketNumber;
+    this.previousStatus = fields.previousStatus;
+    this.status = fields.status;
+    this.rawStatusCode = fields.rawStatusCode;
+    this.occurredAt = fields.occurredAt;
+    this.estimatedDelivery = fields.estimatedDelivery;
+    this.replayed = fields.replayed ?? false;
+  }
+}

@@ -1,0 +1,151 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument, Types } from 'mongoose';
+import { TrackingStatus } from '../../sequel247/tracking-status.js';
+
+@Schema({ _id: false })
+export class TrackedItem {
+  @Prop({ type: Types.ObjectId, required: true })
+  product: Types.ObjectId;
+
+  @Prop({ required: true })
+  sku: string;
+
+  @Prop({ required: true })
+  name: string;
+
+  @Prop({ required: true })
+  quantity: number;
+}
+const TrackedItemSchema = SchemaFactory.createForClass(TrackedItem);
+
+@Schema({ _id: false })
+export class TrackingScanEntry {
+  /** Null when the courier's code is not one we know. */
+  @Prop({ type: String, enum: [...Object.values(TrackingStatus), null], default: null })
+  status: TrackingStatus | null;
+
+  @Prop({ required: true })
+  code: string;
+
+  @Prop({ type: String, default: '' })
+  description: string;
+
+  @Prop({ type: String, default: null })
+  location: string | null;
+
+  @Prop({ required: true })
+  occurredAt: Date;
+}
+const TrackingScanEntrySchema = SchemaFactory.createForClass(TrackingScanEntry);
+
+/**
+ * One shipment being tracked with the courier. Sync bookkeeping lives next to the shipment data
+ * so every sync is one single-document update (no transactions on FerretDB).
+ *
+ * `_id` is the docket number: FerretDB v1 (SQLite) uses an index only for a filter that is
+ * exactly `{ _id: value }` and scans the whole collection for anything else, so every per-docket
+ * read and write of a sync goes by `_id`. `docketNumber` repeats it for readers and the API.
+ */
+@Schema({ collection: 'trackings', timestamps: true })
+export class Tracking {
+  @Prop({ type: String, required: true })
+  _id: string;
+
+  @Prop({ type: Types.ObjectId, required: true })
+  order: Types.ObjectId;
+
+  @Prop({ required: true })
+  orderNumber: string;
+
+  @Prop({ type: Types.ObjectId, required: true })
+  user: Types.ObjectId;
+
+  @Prop({ required: true })
+  customerEmail: string;
+
+  @Prop({ type: [TrackedItemSchema], default: [] })
+  items: TrackedItem[];
+
+  @Prop({ required: true, unique: true })
+  docketNumber: string;
+
+  @Prop({ required: true, default: 'Sequel247' })
+  courierService: string;
+
+  @Prop({ required: true, enum: TrackingStatus, type: String, default: TrackingStatus.OrderPlaced })
+  status: TrackingStatus;
+
+  /** The last current-status code the courier sent that we accepted, known or not. */
+  @Prop({ type: String, default: null })
+  rawStatusCode: string | null;
+
+  @Prop({ type: Date, default: null })
+  estimatedDelivery: Date | null;
+
+  /** Scans in time order, each once (code + time + location). */
+  @Prop({ type: [TrackingScanEntrySchema], default: [] })
+  history: TrackingScanEntry[];
+
+  @Prop({ type: Date, default: null })
+  lastScanAt: Date | null;
+
+  /** When the status last changed (drives reconcile's grace period). */
+  @Prop({ type: Date, default: null })
+  statusChangedAt: Date | null;
+
+  /** Last successful sync. */
+  @Prop({ type: Date, default: null })
+  lastSyncedAt: Date | null;
+
+  /** Last sync attempt, successful or not. */
+  @Prop({ type: Date, default: null })
+  lastAttemptAt: Date | null;
+
+  /** When the next pass should poll this docket; null once terminal. */
+  @Prop({ type: Date, default: null })
+  nextSyncAt: Date | null;
+
+  @Prop({ required: true, default: 0 })
+  consecutiveFailures: number;
+
+  /** Message of the last failure (never a credential), null after a success. */
+  @Prop({ type: String, default: null })
+  lastError: string | null;
+
+  /** Delivered, cancelled or returned: never polled again. */
+  @Prop({ required: true, default: false })
+  terminal: boolean;
+
+  /** No new scan for `TRACKING_STALE_AFTER_DAYS`. */
+  @Prop({ required: true, default: false })
+  stale: boolean;
+
+  /**
+   * Bumped by every sync write. A lease (see TrackingLease) is taken on one value, so a lease
+   * claimed from an out-of-date read is recognised and dropped.
+   */
+  @Prop({ required: true, default: 0 })
+  syncSeq: number;
+
+  /** The last status the Orders side confirmed it applied. */
+  @Prop({ type: String, enum: [...Object.values(TrackingStatus), null], default: null })
+  orderStatusAcknowledged: TrackingStatus | null;
+
+  /** True while `status` has not been acknowledged: reconcile re-emits its event. */
+  @Prop({ required: true, default: false })
+  orderAckPending: boolean;
+
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type TrackingDocument = HydratedDocument<Tracking>;
+export const TrackingSchema = SchemaFactory.createForClass(Tracking);
+// The claim query: due, non-terminal trackings, most overdue first.
+TrackingSchema.index({ terminal: 1, nextSyncAt: 1 });
+TrackingSchema.index({ order: 1 });
+TrackingSchema.index({ user: 1 });
+TrackingSchema.index({ orderAckPending: 1, statusChangedAt: 1 });
+// Admin list, newest first (stale/failing filters scan this order; they are rare admin reads).
+TrackingSchema.index({ status: 1, createdAt: -1 });
+TrackingSchema.index({ createdAt: -1 });

@@ -1,0 +1,327 @@
+/**
+ * Read-path benchmark for orders: seeds 10,000 orders over 100 customers straight into the
+ * database, then fires concurrent HTTP load at `GET /api/orders/my` and `GET /api/orders/admin`
+ * on a real listening server and reports p50/p99 latency and requests per second.
+ * Prints a table and writes `.cache/bench/orders.json`. Asserts correctness, never timing.
+ *
+ *   npm run bench:orders                       (defaults below)
+ *   BENCH_CONCURRENCY=50 BENCH_REQUESTS=3000 npm run bench:orders
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ConfigService } from '@nestjs/config';
+import jwt from 'jsonwebtoken';
+import mongoose from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AllConfig } from '../../src/config/index.js';
+import { generateOrderNumber } from '../../src/orders/order-number.js';
+import { OrderStatus, StatusChangeSource } from '../../src/orders/order-status.js';
+import { createTestApp, TestApp } from '../support/test-app.js';
+
+const { ObjectId } = mongoose.mongo;
+type ObjectIdT = InstanceType<typeof ObjectId>;
+
+const USERS = 100;
+const ORDERS = 10_000;
+const PRODUCTS = 40;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2_000);
+/** Stop a scenario early if it runs longer than this, so the benchmark stays bounded. */
+const SCENARIO_BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 90_000);
+const WARMUP_REQUESTS = 50;
+
+interface Scenario {
+  name: string;
+  /** Path and bearer token for the i-th request. */
+  request: (i: number) => { path: string; token: string };
+}
+
+interface Result {
+  scenario: string;
+  requests: number;
+  concurrency: number;
+  errors: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  requestsPerSecond: number;
+}
+
+/** A realistic mix: most orders delivered, some in flight, a few cancelled or returned. */
+function statusFor(i: number): OrderStatus {
+  const r = i % 100;
+  if (r < 55) return OrderStatus.Delivered;
+  if (r < 70) return OrderStatus.Shipped;
+  if (r < 80) return OrderStatus.Processing;
+  if (r < 90) return OrderStatus.Pending;
+  if (r < 97) return OrderStatus.Cancelled;
+  return OrderStatus.Returned;
+}
+
+const PATH_TO: Record<OrderStatus, OrderStatus[]> = {
+  [OrderStatus.Pending]: [],
+  [OrderStatus.Processing]: [OrderStatus.Processing],
+  [OrderStatus.Shipped]: [OrderStatus.Processing, OrderStatus.Shipped],
+  [OrderStatus.Delivered]: [OrderStatus.Processing, OrderStatus.Shipped, OrderStatus.Delivered],
+  [OrderStatus.Cancelled]: [OrderStatus.Cancelled],
+  [OrderStatus.Returned]: [
+    OrderStatus.Processing,
+    OrderStatus.Shipped,
+    OrderStatus.Delivered,
+    OrderStatus.Returned,
+  ],
+};
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+async function runScenario(baseUrl: string, scenario: Scenario): Promise<Result> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const hit = async (i: number) => {
+    const { path: p, token } = scenario.request(i);
+    const started = performance.now();
+    const res = await fetch(baseUrl + p, { headers: { authorization: `Bearer ${token}` } });
+    await res.arrayBuffer();
+    if (res.status !== 200) errors++;
+    return performance.now() - started;
+  };
+
+  for (let i = 0; i < WARMUP_REQUESTS; i++) await hit(i);
+
+  const startedAt = performance.now();
+  const deadline = startedAt + SCENARIO_BUDGET_MS;
+  const worker = async () => {
+    while (next < REQUESTS && performance.now() < deadline) {
+      const i = next++;
+      latencies.push(await hit(i));
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const elapsedMs = performance.now() - startedAt;
+
+  latencies.sort((a, b) => a - b);
+  return {
+    scenario: scenario.name,
+    requests: latencies.length,
+    concurrency: CONCURRENCY,
+    errors,
+    p50Ms: round(percentile(latencies, 50)),
+    p90Ms: round(percentile(latencies, 90)),
+    p99Ms: round(percentile(latencies, 99)),
+    maxMs: round(latencies[latencies.length - 1] ?? 0),
+    requestsPerSecond: round((latencies.length / elapsedMs) * 1000),
+  };
+}
+
+describe('orders read benchmark', () => {
+  let t: TestApp;
+  let baseUrl: string;
+  let customerTokens: string[];
+  let customerIds: ObjectIdT[];
+  let adminToken: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { LOG_LEVEL: 'warn' } });
+    const secret = t.app.get<ConfigService<AllConfig, true>>(ConfigService).getOrThrow('auth', {
+      infer: true,
+    }).jwtSecret;
+    const sign = (id: ObjectIdT) =>
+      jwt.sign({ sub: id.toHexString() }, secret, { algorithm: 'HS256', expiresIn: 3 * 3600 });
+
+    const now = Date.now();
+    const users = Array.from({ length: USERS + 1 }, (_, i) => ({
+      _id: new ObjectId(),
+      email: i === USERS ? 'bench.admin@example.in' : `bench.customer${i}@example.in`,
+      // Never used to log in: tokens are signed directly.
+      passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$unused$unused',
+      firstName: i === USERS ? 'Bench' : `Customer${i}`,
+      lastName: 'Load',
+      role: i === USERS ? 'admin' : 'customer',
+      createdAt: new Date(now - 400 * 86_400_000),
+      updatedAt: new Date(now - 400 * 86_400_000),
+    }));
+    await t.db.collection('users').insertMany(users);
+    customerIds = users.slice(0, USERS).map((u) => u._id);
+    customerTokens = customerIds.map(sign);
+    adminToken = sign(users[USERS]._id);
+
+    const products = Array.from({ length: PRODUCTS }, (_, i) => ({
+      _id: new ObjectId(),
+      sku: `BENCH-${String(i).padStart(3, '0')}`,
+      name: `Bench Jewel ${i}`,
+      pricePaise: 50_000 + i * 37_500,
+    }));
+
+    const seen = new Set<string>();
+    const orders = Array.from({ length: ORDERS }, (_, i) => {
+      const userIndex = i % USERS;
+      const createdAt = new Date(now - Math.floor(((ORDERS - i) / ORDERS) * 365 * 86_400_000));
+      let orderNumber = generateOrderNumber(createdAt);
+      while (seen.has(orderNumber)) orderNumber = generateOrderNumber(createdAt);
+      seen.add(orderNumber);
+      const lineCount = 1 + (i % 3);
+      const items = Array.from({ length: lineCount }, (_, l) => {
+        const product = products[(i * 7 + l * 13) % PRODUCTS];
+        const quantity = 1 + ((i + l) % 2);
+        return {
+          product: product._id,
+          sku: product.sku,
+          name: product.name,
+          unitPricePaise: product.pricePaise,
+          quantity,
+          lineTotalPaise: product.pricePaise * quantity,
+        };
+      });
+      const subtotalPaise = items.reduce((s, it) => s + it.lineTotalPaise, 0);
+      const status = statusFor(i);
+      const history = [
+        {
+          from: null,
+          to: OrderStatus.Pending,
+          at: createdAt,
+          source: StatusChangeSource.Customer,
+          actor: customerIds[userIndex].toHexString(),
+          note: null,
+        },
+        ...PATH_TO[status].map((to, step, path) => ({
+          from: step === 0 ? OrderStatus.Pending : path[step - 1],
+          to,
+          at: new Date(createdAt.getTime() + (step + 1) * 86_400_000),
+          source:
+            to === OrderStatus.Delivered ? StatusChangeSource.Courier : StatusChangeSource.Admin,
+          actor: to === OrderStatus.Delivered ? 'sequel247' : users[USERS]._id.toHexString(),
+          note: null,
+        })),
+      ];
+      const shipped = [OrderStatus.Shipped, OrderStatus.Delivered, OrderStatus.Returned].includes(
+        status,
+      );
+      return {
+        _id: new ObjectId(),
+        orderNumber,
+        user: customerIds[userIndex],
+        customerEmail: users[userIndex].email,
+        items,
+        subtotalPaise,
+        shippingFeePaise: 0,
+        totalPaise: subtotalPaise,
+        currency: 'INR',
+        shippingAddress: {
+          fullName: `Customer${userIndex} Load`,
+          phone: `98${String(10_000_000 + userIndex).slice(-8)}`,
+          line1: `${userIndex + 1}, MG Road`,
+          city: 'Bengaluru',
+          state: 'Karnataka',
+          pincode: '560001',
+          country: 'IN',
+        },
+        status,
+        statusHistory: history,
+        ...(shipped && {
+          trackingNumber: String(50_000_000 + i),
+          courierService: 'Sequel247',
+        }),
+        ...(status === OrderStatus.Cancelled && { stockReleasedAt: history[1].at }),
+        createdAt,
+        updatedAt: history[history.length - 1].at,
+      };
+    });
+    for (let i = 0; i < orders.length; i += 1_000) {
+      await t.db.collection('orders').insertMany(orders.slice(i, i + 1_000), { ordered: false });
+    }
+    expect(await t.db.collection('orders').countDocuments()).toBe(ORDERS);
+
+    await t.app.listen(0, '127.0.0.1');
+    baseUrl = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('reports p50/p99 latency and requests/second for the order lists', async () => {
+    // Sanity: the seeded data is what the API serves.
+    const check = await fetch(`${baseUrl}/api/orders/my`, {
+      headers: { authorization: `Bearer ${customerTokens[0]}` },
+    });
+    const body = (await check.json()) as { data: { total: number; items: unknown[] } };
+    expect(check.status).toBe(200);
+    expect(body.data.total).toBe(ORDERS / USERS);
+    expect(body.data.items).toHaveLength(20);
+
+    const scenarios: Scenario[] = [
+      {
+        name: 'GET /api/orders/my (page 1, 20 per page)',
+        request: (i) => ({ path: '/api/orders/my', token: customerTokens[i % USERS] }),
+      },
+      {
+        name: 'GET /api/orders/my?status=delivered&page=2',
+        request: (i) => ({
+          path: '/api/orders/my?status=delivered&page=2',
+          token: customerTokens[i % USERS],
+        }),
+      },
+      {
+        name: 'GET /api/orders/admin (page 1, 20 per page)',
+        request: () => ({ path: '/api/orders/admin', token: adminToken }),
+      },
+      {
+        name: 'GET /api/orders/admin?status=shipped&sort=-totalPaise&limit=50',
+        request: () => ({
+          path: '/api/orders/admin?status=shipped&sort=-totalPaise&limit=50',
+          token: adminToken,
+        }),
+      },
+      {
+        name: 'GET /api/orders/admin?user=<id>&from=<90 days ago>',
+        request: (i) => ({
+          path: `/api/orders/admin?user=${customerIds[i % USERS].toHexString()}&from=${new Date(Date.now() - 90 * 86_400_000).toISOString()}`,
+          token: adminToken,
+        }),
+      },
+    ];
+
+    const results: Result[] = [];
+    for (const scenario of scenarios) results.push(await runScenario(baseUrl, scenario));
+
+    console.table(
+      results.map((r) => ({
+        scenario: r.scenario,
+        requests: r.requests,
+        errors: r.errors,
+        'p50 ms': r.p50Ms,
+        'p99 ms': r.p99Ms,
+        'max ms': r.maxMs,
+        'req/s': r.requestsPerSecond,
+      })),
+    );
+    const out = path.resolve('.cache/bench/orders.json');
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(
+      out,
+      `${JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          database: 'FerretDB v1.24 (SQLite), embedded, same machine',
+          seed: { users: USERS, orders: ORDERS, products: PRODUCTS },
+          concurrency: CONCURRENCY,
+          requestsPerScenario: REQUESTS,
+          node: process.version,
+          results,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    console.log(`wrote ${out}`);
+    for (const r of results) expect(r.errors, r.scenario).toBe(0);
+  });
+});
