@@ -11,12 +11,21 @@ class OrdersEnv {
   @IsInt()
   @Min(0)
   ORDER_SHIPPING_FEE_PAISE: number = 0;
+
+  @IsInt()
+  @Min(0)
+  SHIPPING_REPAIR_AFTER_SECONDS: number = 120;
 }
 
 export interface OrdersConfig {
   maxQuantityPerLine: number;
   /** Flat shipping fee in integer paise. */
   shippingFeePaise: number;
+  /**
+   * A shipment request this old whose order never reached `shipped` (a crash mid-way) is
+   * completed by the repair step that runs after every tracking sync pass.
+   */
+  shippingRepairAfterSeconds: number;
 }
 
 export const ordersConfig = registerAs('orders', (): OrdersConfig => {
@@ -24,5 +33,6 @@ export const ordersConfig = registerAs('orders', (): OrdersConfig => {
   return {
     maxQuantityPerLine: env.ORDER_MAX_QUANTITY_PER_LINE,
     shippingFeePaise: env.ORDER_SHIPPING_FEE_PAISE,
+    shippingRepairAfterSeconds: env.SHIPPING_REPAIR_AFTER_SECONDS,
   };
 });

@@ -6,7 +6,7 @@ import {
   ORDER_TRANSITIONS,
   releasesStock,
 } from './order-state-machine.js';
-import { OrderStatus } from './order-status.js';
+import { OrderStatus, StatusChangeSource } from './order-status.js';
 import { IllegalStatusTransitionError } from './orders.errors.js';
 
 const { Pending, Processing, Shipped, Delivered, Cancelled, Returned } = OrderStatus;
@@ -31,9 +31,20 @@ describe('order state machine', () => {
     expect(checkTransition(from, to)).toBe('move');
   });
 
-  it('allows exactly the eight listed moves and nothing else', () => {
-    const legal = ALL.flatMap((from) => ALL.filter((to) => canTransition(from, to)));
-    expect(legal).toHaveLength(8);
+  it('allows exactly the eight listed moves and nothing else to customers and admins', () => {
+    for (const source of [undefined, StatusChangeSource.Admin, StatusChangeSource.Customer]) {
+      const legal = ALL.flatMap((from) => ALL.filter((to) => canTransition(from, to, source)));
+      expect(legal).toHaveLength(8);
+    }
+  });
+
+  it('lets only the courier move shipped → cancelled (a booking cancelled before pickup)', () => {
+    expect(canTransition(Shipped, Cancelled, StatusChangeSource.Courier)).toBe(true);
+    expect(checkTransition(Shipped, Cancelled, 'X', StatusChangeSource.Courier)).toBe('move');
+    expect(() => checkTransition(Shipped, Cancelled, 'X', StatusChangeSource.Admin)).toThrow(
+      IllegalStatusTransitionError,
+    );
+    expect(releasesStock(Shipped, Cancelled)).toBe(true);
   });
 
   it.each([
@@ -69,7 +80,7 @@ describe('order state machine', () => {
     expect(ALL.filter(isFinal).sort()).toEqual([Cancelled, Returned].sort());
   });
 
-  it('releases stock only when a stock-holding order is cancelled', () => {
+  it('releases stock only when a cancelled order still held it or never left the store', () => {
     expect(releasesStock(Pending, Cancelled)).toBe(true);
     expect(releasesStock(Processing, Cancelled)).toBe(true);
     expect(releasesStock(Pending, Processing)).toBe(false);

@@ -47,3 +47,28 @@ export class IdempotencyKeyReusedError extends DomainError {
     );
   }
 }
+
+export class OrderAlreadyShippedError extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'ORDER_ALREADY_SHIPPED';
+
+  constructor(orderNumber: string, docketNumber: string) {
+    super(`Order ${orderNumber} is already shipped with docket ${docketNumber}`, {
+      orderNumber,
+      docketNumber,
+    });
+  }
+}
+
+/** An earlier ship call for this order (with another docket) has not finished. */
+export class ShipmentInProgressError extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'SHIPMENT_IN_PROGRESS';
+
+  constructor(orderNumber: string, docketNumber: string) {
+    super(
+      `Order ${orderNumber} is already being shipped with docket ${docketNumber}; repeat that call to finish it`,
+      { orderNumber, docketNumber },
+    );
+  }
+}

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TrackingService } from '../tracking/tracking.service.js';
 import type { TrackingInfoDto } from './dto/tracking-info.dto.js';
 
 /** What a tracking source needs to know about an order to find its shipment. */
@@ -19,10 +20,36 @@ export interface TrackingInfoSource {
 
 export const TRACKING_INFO_SOURCE = Symbol('TRACKING_INFO_SOURCE');
 
-/** Until the shipping/tracking module binds its own source: nothing beyond the order itself. */
+/** Live tracking from the Tracking module: one query by docket for a whole page of orders. */
 @Injectable()
-export class NoTrackingInfoSource implements TrackingInfoSource {
-  forOrders(): Promise<Map<string, TrackingInfoDto>> {
-    return Promise.resolve(new Map<string, TrackingInfoDto>());
+export class TrackingModuleInfoSource implements TrackingInfoSource {
+  constructor(private readonly tracking: TrackingService) {}
+
+  async forOrders(orders: OrderTrackingRef[]): Promise<Map<string, TrackingInfoDto>> {
+    const shipped = orders.filter((o) => o.trackingNumber !== null);
+    const result = new Map<string, TrackingInfoDto>();
+    if (shipped.length === 0) return result;
+    const trackings = await this.tracking.findByDockets(shipped.map((o) => o.trackingNumber!));
+    for (const order of shipped) {
+      const t = trackings.get(order.trackingNumber!);
+      if (!t || t.orderId !== order.orderId) continue;
+      result.set(order.orderId, {
+        hasTracking: true,
+        docketNumber: t.docketNumber,
+        courierService: t.courierService,
+        status: t.status,
+        estimatedDelivery: t.estimatedDelivery,
+        trackingHistory: t.history.map((h) => ({
+          status: h.status,
+          code: h.code,
+          description: h.description,
+          location: h.location,
+          occurredAt: h.occurredAt,
+        })),
+        lastUpdatedAt: t.lastSyncedAt,
+        trackingUrl: t.trackingUrl,
+      });
+    }
+    return result;
   }
 }

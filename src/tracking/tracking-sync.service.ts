@@ -1,7 +1,7 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
+import { Cron, CronExpression, SchedulerRegistry } from '@nestjs/schedule';
+import { CronTime } from 'cron';
 import type { AllConfig } from '../config/index.js';
 import type { SyncPassSummary } from './tracking-poller.service.js';
 import { TrackingService } from './tracking.service.js';
@@ -9,12 +9,13 @@ import { TrackingService } from './tracking.service.js';
 export const TRACKING_SYNC_JOB = 'tracking-sync';
 
 /**
- * Schedules the tracking sync pass. `@Cron` needs a constant expression, so the job is
- * registered with the SchedulerRegistry from config instead (none when the schedule is off);
- * ScheduleModule stops every registered job on shutdown.
+ * Schedules the tracking sync pass. The `@Cron` job is declared stopped with the default
+ * schedule; at bootstrap it takes `TRACKING_SYNC_CRON` from the validated config and starts,
+ * or stays stopped when the schedule is off. (ScheduleModule is global, so its jobs are
+ * registered before this module's bootstrap hook runs; it stops them on shutdown.)
  */
 @Injectable()
-export class TrackingSyncService implements OnModuleInit {
+export class TrackingSyncService implements OnApplicationBootstrap {
   private readonly logger = new Logger(TrackingSyncService.name);
   private running: Promise<SyncPassSummary> | null = null;
 
@@ -24,24 +25,24 @@ export class TrackingSyncService implements OnModuleInit {
     private readonly config: ConfigService<AllConfig, true>,
   ) {}
 
-  onModuleInit(): void {
+  onApplicationBootstrap(): void {
     const { cron } = this.config.getOrThrow('tracking', { infer: true });
+    const job = this.scheduler.getCronJob(TRACKING_SYNC_JOB);
     if (cron === null) {
       this.logger.log('Tracking sync schedule is off (passes can still be started by an admin)');
       return;
     }
-    const job = CronJob.from({
-      cronTime: cron,
-      timeZone: 'UTC',
-      onTick: () => this.onTick(),
-      start: false,
-    });
-    this.scheduler.addCronJob(TRACKING_SYNC_JOB, job);
+    job.setTime(new CronTime(cron, 'UTC'));
     job.start();
     this.logger.log(`Tracking sync scheduled: "${cron}" (UTC)`);
   }
 
   /** The cron tick: starts a pass unless this instance is still running the previous one. */
+  @Cron(CronExpression.EVERY_30_MINUTES, {
+    name: TRACKING_SYNC_JOB,
+    timeZone: 'UTC',
+    disabled: true,
+  })
   async onTick(): Promise<void> {
     if (this.running) {
       this.logger.warn('Previous tracking sync pass still running; skipping this tick');

@@ -1,12 +1,20 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, mongo, Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Page, skipFor } from '../common/pagination/pagination.js';
 import type { AllConfig } from '../config/index.js';
+import {
+  type CreatedShipment,
+  type CreateShipmentInput,
+  SEQUEL247_CLIENT,
+  type Sequel247Client,
+} from '../sequel247/sequel247-client.interface.js';
 import { TrackingStatus } from '../sequel247/tracking-status.js';
 import { Role } from '../users/role.enum.js';
+import { TrackingSyncPassCompletedEvent } from './events/tracking-sync-pass-completed.event.js';
 import { Tracking } from './schemas/tracking.schema.js';
 import { SyncPassSummary, TrackingPoller } from './tracking-poller.service.js';
 import { StoredTracking, toTrackingView, TrackingView } from './tracking-view.js';
@@ -51,6 +59,8 @@ export class TrackingService {
     @InjectModel(Tracking.name) private readonly trackings: Model<Tracking>,
     private readonly poller: TrackingPoller,
     private readonly config: ConfigService<AllConfig, true>,
+    private readonly events: EventEmitter2,
+    @Inject(SEQUEL247_CLIENT) private readonly courier: Sequel247Client,
   ) {}
 
   private get urlTemplate(): string {
@@ -62,15 +72,25 @@ export class TrackingService {
   }
 
   /**
-   * Starts tracking a docket for an order, idempotently: calling it again for the same order and
-   * docket returns the existing tracking. Then polls the courier once; a failure there is
-   * recorded on the tracking (the next pass retries) and never thrown.
+   * Starts tracking a docket for an order and polls the courier once (see `registerShipment`
+   * and `syncNowQuietly`).
    * @throws DocketAlreadyUsedError when another order already uses the docket
    */
   async startTracking(input: StartTrackingInput): Promise<TrackingView> {
+    await this.registerShipment(input);
+    return this.syncNowQuietly(input.docketNumber);
+  }
+
+  /**
+   * Creates the tracking record for an order's docket, idempotently: calling it again for the
+   * same order and docket returns the existing tracking. Does not call the courier; the record
+   * is due at once, so the next pass polls it if nobody syncs it sooner.
+   * @throws DocketAlreadyUsedError when another order already uses the docket
+   */
+  async registerShipment(input: StartTrackingInput): Promise<TrackingView> {
     const id = input.docketNumber;
     try {
-      await this.trackings.create({
+      const created = await this.trackings.create({
         _id: id,
         order: new Types.ObjectId(input.orderId),
         orderNumber: input.orderNumber,
@@ -85,10 +105,10 @@ export class TrackingService {
         docketNumber: input.docketNumber,
         courierService: input.courierService ?? 'Sequel247',
         status: TrackingStatus.OrderPlaced,
-        // Due at once: if the immediate sync below fails, the next pass picks it up.
         nextSyncAt: new Date(),
         orderStatusAcknowledged: TrackingStatus.OrderPlaced,
       });
+      return this.view(created.toObject<StoredTracking>());
     } catch (error) {
       if (!(error instanceof mongo.MongoServerError && error.code === 11000)) throw error;
       const existing = await this.trackings.findById(id).lean<StoredTracking>();
@@ -97,22 +117,51 @@ export class TrackingService {
       }
       return this.view(existing);
     }
+  }
 
+  /**
+   * Polls the courier for one docket now and returns the tracking as stored afterwards. A
+   * courier failure is recorded on the tracking (the next pass retries) and never thrown.
+   * @throws TrackingNotFoundError when no tracking has this docket
+   */
+  async syncNowQuietly(docketNumber: string): Promise<TrackingView> {
     try {
-      const result = await this.poller.syncOne(id);
+      const result = await this.poller.syncOne(docketNumber);
       if (result !== 'synced') {
-        this.logger.warn(
-          `First sync of docket ${input.docketNumber}: ${result}; the pass will retry`,
-        );
+        this.logger.warn(`Sync of docket ${docketNumber}: ${result}; the next pass will retry`);
       }
     } catch (error) {
       this.logger.warn(
-        `First sync of docket ${input.docketNumber} failed: ${error instanceof Error ? error.message : String(error)}`,
+        `Sync of docket ${docketNumber} failed: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    const doc = await this.trackings.findById(id).lean<StoredTracking>();
-    if (!doc) throw new TrackingNotFoundError(input.docketNumber);
+    const doc = await this.trackings.findById(docketNumber).lean<StoredTracking>();
+    if (!doc) throw new TrackingNotFoundError(docketNumber);
     return this.view(doc);
+  }
+
+  /**
+   * Books a shipment with the courier and returns the docket it issued. Not retried after a
+   * timeout (the courier may have booked it): the caller records the docket before anything else.
+   * @throws Sequel247Error
+   */
+  bookShipment(input: CreateShipmentInput): Promise<CreatedShipment> {
+    return this.courier.createShipment(input);
+  }
+
+  /** Cancels a booking with the courier (one Docket booked but could not use). */
+  cancelBooking(docketNumber: string, reason: string): Promise<void> {
+    return this.courier.cancelShipment(docketNumber, reason);
+  }
+
+  /** These dockets' trackings in one query (by `_id`), keyed by docket; unknown ones absent. */
+  async findByDockets(docketNumbers: string[]): Promise<Map<string, TrackingView>> {
+    const ids = [...new Set(docketNumbers)];
+    const result = new Map<string, TrackingView>();
+    if (ids.length === 0) return result;
+    const docs = await this.trackings.find({ _id: { $in: ids } }).lean<StoredTracking[]>();
+    for (const doc of docs) result.set(doc._id, this.view(doc));
+    return result;
   }
 
   /** The trackings of these orders in one query, keyed by order id (the newest per order). */
@@ -189,9 +238,23 @@ export class TrackingService {
     return updated;
   }
 
-  /** One sync pass over every due tracking (safe to run on several instances at once). */
-  runPass(): Promise<SyncPassSummary> {
-    return this.poller.runPass();
+  /**
+   * One sync pass over every due tracking (safe to run on several instances at once), then
+   * `TrackingSyncPassCompletedEvent`, whose listeners run before this returns.
+   */
+  async runPass(): Promise<SyncPassSummary> {
+    const summary = await this.poller.runPass();
+    try {
+      await this.events.emitAsync(
+        TrackingSyncPassCompletedEvent.eventName,
+        new TrackingSyncPassCompletedEvent(summary.passId, new Date()),
+      );
+    } catch (error) {
+      this.logger.error(
+        `A listener failed after pass ${summary.passId}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    return summary;
   }
 
   /** Re-emits unacknowledged status changes; returns how many. Runs at the end of every pass. */

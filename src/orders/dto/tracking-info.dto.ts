@@ -1,16 +1,22 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { TrackingStatus } from '../../sequel247/tracking-status.js';
 
 export class TrackingEventDto {
-  @ApiProperty({ example: 'in_transit', description: 'Normalised tracking status' })
-  status: string;
+  @ApiProperty({
+    enum: TrackingStatus,
+    nullable: true,
+    example: TrackingStatus.OnTheRoad,
+    description: 'Normalised status of the scan; null for a courier code Docket does not know',
+  })
+  status: TrackingStatus | null;
 
-  @ApiProperty({ example: 'IT', nullable: true, description: "The courier's own status code" })
-  code: string | null;
+  @ApiProperty({ example: 'SLINREC', description: "The courier's own scan code" })
+  code: string;
 
-  @ApiProperty({ example: 'Shipment in transit', nullable: true })
-  description: string | null;
+  @ApiProperty({ example: 'Shipment received at hub' })
+  description: string;
 
-  @ApiProperty({ example: 'Mumbai Hub', nullable: true })
+  @ApiProperty({ example: 'MUMBAI', nullable: true, type: String })
   location: string | null;
 
   @ApiProperty({ description: 'When the courier recorded the event (UTC)' })
@@ -37,12 +43,12 @@ export class TrackingInfoDto {
   courierService: string | null;
 
   @ApiProperty({
+    enum: TrackingStatus,
     example: null,
     nullable: true,
-    type: String,
-    description: 'Latest tracking status',
+    description: "The shipment's normalised tracking status",
   })
-  status: string | null;
+  status: TrackingStatus | null;
 
   @ApiProperty({ example: null, nullable: true, type: Date })
   estimatedDelivery: Date | null;
@@ -50,7 +56,12 @@ export class TrackingInfoDto {
   @ApiProperty({ type: [TrackingEventDto], description: 'Scans, oldest first' })
   trackingHistory: TrackingEventDto[];
 
-  @ApiProperty({ example: null, nullable: true, type: Date })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: Date,
+    description: 'When Docket last heard from the courier about this shipment',
+  })
   lastUpdatedAt: Date | null;
 
   @ApiProperty({ example: null, nullable: true, type: String })

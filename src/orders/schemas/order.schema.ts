@@ -77,6 +77,32 @@ export class StatusChange {
 }
 export const StatusChangeSchema = SchemaFactory.createForClass(StatusChange);
 
+/**
+ * The shipment an admin asked for, recorded before the tracking is created and kept after the
+ * order has shipped. While the order is still `pending`/`processing` it marks a shipment half
+ * done (a crash between the steps): repeating the call or the shipping reconciler completes it.
+ */
+@Schema({ _id: false })
+export class ShipmentRequest {
+  @Prop({ required: true })
+  docketNumber: string;
+
+  @Prop({ required: true })
+  courierService: string;
+
+  /** True when Docket booked it through the courier's API (the courier issued the docket). */
+  @Prop({ required: true })
+  booked: boolean;
+
+  /** Admin user id. */
+  @Prop({ required: true })
+  requestedBy: string;
+
+  @Prop({ required: true })
+  requestedAt: Date;
+}
+export const ShipmentRequestSchema = SchemaFactory.createForClass(ShipmentRequest);
+
 @Schema({ collection: 'orders', timestamps: true })
 export class Order {
   /** Human-friendly, unique, e.g. `DKT-261125-7KQ2XM`. */
@@ -121,6 +147,10 @@ export class Order {
   @Prop()
   courierService?: string;
 
+  /** Absent until an admin ships the order. */
+  @Prop({ type: ShipmentRequestSchema })
+  shipment?: ShipmentRequest;
+
   /** The client's Idempotency-Key, when one was sent. */
   @Prop()
   idempotencyKey?: string;
@@ -158,3 +188,5 @@ OrderSchema.index({ status: 1, createdAt: -1 });
 OrderSchema.index({ createdAt: -1 });
 OrderSchema.index({ status: 1, totalPaise: -1 });
 OrderSchema.index({ totalPaise: -1 });
+// The shipping reconciler: orders with a shipment request that never reached `shipped`.
+OrderSchema.index({ status: 1, 'shipment.requestedAt': 1 });

@@ -1,0 +1,12 @@
+/**
+ * A sync pass has finished. Modules that keep work of their own in step with tracking (Orders
+ * repairs half-done shipments) listen for it instead of running a schedule of their own.
+ */
+export class TrackingSyncPassCompletedEvent {
+  static readonly eventName = 'tracking.sync-pass-completed';
+
+  constructor(
+    readonly passId: string,
+    readonly finishedAt: Date,
+  ) {}
+}
