@@ -36,9 +36,14 @@ export const BASE_TEST_ENV: Record<string, string> = {
  * on the run's FerretDB. `env` overrides variables for this app.
  */
 export async function createTestApp(
-  options: { env?: Record<string, string>; mongoBaseUri?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    mongoBaseUri?: string;
+    /** Share another app's database (a second instance); default: a database of its own. */
+    databaseName?: string;
+  } = {},
 ): Promise<TestApp> {
-  const databaseName = uniqueDatabaseName();
+  const databaseName = options.databaseName ?? uniqueDatabaseName();
   const base = (options.mongoBaseUri ?? inject('mongoBaseUri')).replace(/\/$/, '');
   const uri = `${base}/${databaseName}`;
   Object.assign(process.env, BASE_TEST_ENV, { MONGODB_URI: uri }, options.env ?? {});
