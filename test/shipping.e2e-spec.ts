@@ -81,7 +81,7 @@ describe('shipping and tracking sync', () => {
   });
 
   const orders = () => t.db.collection('orders');
-  const trackings = () => t.db.collection<{ _id: string }>('trackings');
+  const trackings = () => t.db.collection<{ _id: string; [field: string]: unknown }>('trackings');
 
   async function placeOrder(user = customer, quantity = 1): Promise<OrderView> {
     const res = await t
