@@ -82,6 +82,19 @@ describe('SandboxState', () => {
     expect(state.requireDocket(stuck).nextDueAt).toBeNull();
   });
 
+  it('gives a manual docket no scans at all until the control API adds them, whatever the clock', () => {
+    const state = new SandboxState({ now: START });
+    const record = state.createDocket({ scenario: 'manual', destination: '411001' });
+    expect(record.scans).toEqual([]);
+    expect(state.currentCode(record)).toBe('SCREATED');
+    expect(record.nextDueAt).toBeNull();
+    expect(state.advanceClock(30 * 24 * 60).scansIssued).toBe(0);
+    expect(state.advanceDocket(record.docket, 3).scans).toEqual([]);
+    state.addScan(record.docket, { code: 'SPU', location: 'PUNE', at: START - 3_600_000 });
+    expect(codes(state, record.docket)).toEqual(['SPU']);
+    expect(state.currentCode(state.requireDocket(record.docket))).toBe('SPU');
+  });
+
   it('advancing one docket plays its next scans now, in order, without touching others', () => {
     const state = new SandboxState({ now: START });
     const a = state.createDocket().docket;

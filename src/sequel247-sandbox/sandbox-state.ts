@@ -273,7 +273,7 @@ export class SandboxState {
       script,
       gaps,
       played: 0,
-      nextDueAt: createdAt,
+      nextDueAt: script.length > 0 ? createdAt : null,
       scans: [],
       statusOverride: null,
       eta: istDayAt(createdAt, transitDays(origin, destination) + pickupDelay, ETA_HOUR_IST),

@@ -3,7 +3,13 @@
  * attempt) is the sandbox's stand-in for a code no public integration documents.
  */
 export type ScenarioName =
-  'delivered' | 'failed-attempt' | 'return-to-origin' | 'cancelled' | 'stuck' | 'exception';
+  | 'delivered'
+  | 'failed-attempt'
+  | 'return-to-origin'
+  | 'cancelled'
+  | 'stuck'
+  | 'exception'
+  | 'manual';
 
 export const SCENARIO_NAMES: readonly ScenarioName[] = [
   'delivered',
@@ -12,6 +18,7 @@ export const SCENARIO_NAMES: readonly ScenarioName[] = [
   'cancelled',
   'stuck',
   'exception',
+  'manual',
 ];
 
 export function isScenarioName(value: unknown): value is ScenarioName {
@@ -144,6 +151,8 @@ export const SCENARIO_SCRIPTS: Readonly<Record<ScenarioName, readonly ScriptStep
     NEXT_DAY_OUT_FOR_DELIVERY,
     DELIVERED,
   ],
+  // No script at all, not even SCREATED: a test adds every scan itself through the control API.
+  manual: [],
 };
 
 /** Codes after which nothing more happens to a docket. */
