@@ -31,6 +31,6 @@ import { TRACKING_INFO_SOURCE, TrackingModuleInfoSource } from './tracking-info.
     ShipmentEventsListener,
     { provide: TRACKING_INFO_SOURCE, useClass: TrackingModuleInfoSource },
   ],
-  exports: [OrdersService],
+  exports: [OrdersService, OrderShippingService],
 })
 export class OrdersModule {}
