@@ -1,4 +1,5 @@
 import { registerAs } from '@nestjs/config';
+import { CronTime } from 'cron';
 import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
 import { validateEnv } from './validate-env.js';
 
@@ -53,14 +54,30 @@ export interface TrackingConfig {
   reconcileGraceSeconds: number;
 }
 
+/** Why `expression` is not a usable 5- or 6-field cron expression, or null when it is. */
+function cronProblem(expression: string): string | null {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length < 5 || fields.length > 6) {
+    return 'must be a 5- or 6-field cron expression or "off"';
+  }
+  try {
+    new CronTime(expression, 'UTC');
+    return null;
+  } catch (error) {
+    return `not a valid cron expression (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
 export const trackingConfig = registerAs('tracking', (): TrackingConfig => {
   const env = validateEnv(TrackingEnv);
   const disabled = env.TRACKING_SYNC_ENABLED === 'false' || env.TRACKING_SYNC_CRON === 'off';
-  const fields = env.TRACKING_SYNC_CRON.trim().split(/\s+/);
-  if (!disabled && (fields.length < 5 || fields.length > 6)) {
-    throw new Error(
-      `Invalid configuration:\n  - TRACKING_SYNC_CRON=${JSON.stringify(env.TRACKING_SYNC_CRON)}: must be a 5- or 6-field cron expression or "off"`,
-    );
+  if (!disabled) {
+    const problem = cronProblem(env.TRACKING_SYNC_CRON);
+    if (problem) {
+      throw new Error(
+        `Invalid configuration:\n  - TRACKING_SYNC_CRON=${JSON.stringify(env.TRACKING_SYNC_CRON)}: ${problem}`,
+      );
+    }
   }
   return {
     cron: disabled ? null : env.TRACKING_SYNC_CRON,

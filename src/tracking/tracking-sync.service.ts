@@ -42,6 +42,8 @@ export class TrackingSyncService implements OnApplicationBootstrap {
     name: TRACKING_SYNC_JOB,
     timeZone: 'UTC',
     disabled: true,
+    // A tick that comes while a pass still runs is skipped, not stacked.
+    waitForCompletion: true,
   })
   async onTick(): Promise<void> {
     if (this.running) {
