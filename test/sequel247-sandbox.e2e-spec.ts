@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_TOKEN } from '../src/config/sequel247.config.js';
 import { startEmbeddedDependencies } from '../src/embedded/embedded-dependencies.js';
@@ -208,10 +211,13 @@ describe('Sequel247 sandbox: the control API', () => {
 
 describe('embedded dependencies', () => {
   it('start the sandbox when SEQUEL247_BASE_URL is unset and point the app at it', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'docket-embedded-'));
     const env: NodeJS.ProcessEnv = {
       NODE_ENV: 'development',
       MONGODB_URI: 'mongodb://127.0.0.1:1/unused',
       SEQUEL247_SANDBOX_PORT: String(sandbox.port), // busy: falls back to a free port
+      // Its state file goes beside this folder, never into the checkout's .data/.
+      EMBEDDED_DB_DIR: path.join(dataDir, 'ferretdb'),
     };
     const embedded = await startEmbeddedDependencies(env);
     try {
@@ -227,6 +233,7 @@ describe('embedded dependencies', () => {
       expect(((await res.json()) as { status: string }).status).toBe('true');
     } finally {
       await embedded.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Logger } from '@nestjs/common';
 import { SANDBOX_TOKEN } from '../config/sequel247.config.js';
 import { EmbeddedFerretDb } from '../database/embedded-ferretdb.js';
 import { Sequel247Sandbox, startSequel247Sandbox } from '../sequel247-sandbox/sequel247-sandbox.js';
@@ -12,7 +13,8 @@ export interface EmbeddedDependencies {
 /**
  * Outside production, a fresh clone runs with no setup: when MONGODB_URI is unset a local
  * FerretDB is started (data kept in ./.data/ so restarts keep orders), and when
- * SEQUEL247_BASE_URL is unset the Sequel247 sandbox runs in-process. Production configures
+ * SEQUEL247_BASE_URL is unset the Sequel247 sandbox runs in-process, its dockets kept beside
+ * the database's data so shipped orders keep moving after a restart. Production configures
  * real endpoints and nothing is spawned.
  */
 export async function startEmbeddedDependencies(
@@ -24,7 +26,7 @@ export async function startEmbeddedDependencies(
 
   try {
     if (!env.MONGODB_URI) {
-      const dataDir = path.resolve(env.EMBEDDED_DB_DIR || '.data/ferretdb');
+      const dataDir = embeddedDbDir(env);
       const db = await EmbeddedFerretDb.start({ dataDir });
       env.MONGODB_URI = db.uriFor('docket');
       stops.push(() => db.stop());
@@ -36,7 +38,7 @@ export async function startEmbeddedDependencies(
       env.SEQUEL247_TOKEN = SANDBOX_TOKEN;
       stops.push(() => sandbox.stop());
       started.push(
-        `Sequel247 sandbox at ${sandbox.url} (control API ${sandbox.controlUrl}, token ${SANDBOX_TOKEN})`,
+        `Sequel247 sandbox at ${sandbox.url} (control API ${sandbox.controlUrl}, token ${SANDBOX_TOKEN}, state in ${sandboxStateFile(env)})`,
       );
     }
   } catch (error) {
@@ -52,6 +54,22 @@ export async function startEmbeddedDependencies(
   };
 }
 
+function embeddedDbDir(env: NodeJS.ProcessEnv): string {
+  return path.resolve(env.EMBEDDED_DB_DIR || '.data/ferretdb');
+}
+
+/**
+ * Beside the embedded database's folder (`.data/sequel247-sandbox.json` by default), so one
+ * `rm -rf .data` forgets orders and dockets together. With MONGODB_URI set (a database of your
+ * own) the sandbox persists there all the same: that database keeps its shipped orders across
+ * restarts just like the embedded one, and their dockets must keep moving. One file for
+ * whichever database the app points at mirrors the real courier, one service whose docket
+ * numbers stay unique across all its customers' databases.
+ */
+function sandboxStateFile(env: NodeJS.ProcessEnv): string {
+  return path.join(path.dirname(embeddedDbDir(env)), 'sequel247-sandbox.json');
+}
+
 function numberFromEnv(value: string | undefined, fallback: number): number {
   const parsed = value === undefined || value === '' ? NaN : Number(value);
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback;
@@ -64,6 +82,8 @@ async function startSandbox(env: NodeJS.ProcessEnv): Promise<Sequel247Sandbox> {
     seed: numberFromEnv(env.SEQUEL247_SANDBOX_SEED, 247),
     timeScale: numberFromEnv(env.SEQUEL247_SANDBOX_TIME_SCALE, 60),
     originPincode: env.SEQUEL247_ORIGIN_PINCODE || undefined,
+    stateFile: sandboxStateFile(env),
+    logger: new Logger('Sequel247Sandbox'),
   };
   try {
     return await startSequel247Sandbox({

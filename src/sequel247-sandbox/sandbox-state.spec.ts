@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SANDBOX_TOKEN } from '../config/sequel247.config.js';
+import { SandboxSnapshot, SandboxSnapshotError } from './sandbox-snapshot.js';
 import { SandboxInputError, SandboxState } from './sandbox-state.js';
 import { SCENARIO_SCRIPTS } from './scenarios.js';
 import { DEFAULT_SANDBOX_TOKEN } from './sequel247-sandbox.js';
@@ -8,6 +9,23 @@ const START = Date.parse('2024-03-01T04:30:00Z'); // 10:00 IST
 
 function codes(state: SandboxState, docket: string): string[] {
   return state.requireDocket(docket).scans.map((s) => s.code);
+}
+
+/** Through JSON text, as the state file stores it. */
+function saved(state: SandboxState): SandboxSnapshot {
+  return JSON.parse(JSON.stringify(state.toSnapshot())) as SandboxSnapshot;
+}
+
+/** What a courier client can see of every docket. */
+function story(state: SandboxState) {
+  return state.listDockets().map((r) => ({
+    docket: r.docket,
+    status: state.currentCode(r),
+    eta: r.eta,
+    brn: r.brn,
+    scans: r.scans,
+    nextDueAt: r.nextDueAt,
+  }));
 }
 
 describe('SandboxState', () => {
@@ -163,6 +181,131 @@ describe('SandboxState', () => {
     it('rejects unknown fault types', () => {
       const state = new SandboxState();
       expect(() => state.addFault({ type: 'gremlins' as never })).toThrow(SandboxInputError);
+    });
+  });
+
+  describe('snapshots', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('restores dockets mid-script so they continue exactly as they would have', () => {
+      const before = new SandboxState({ seed: 3, now: START });
+      const dockets = [
+        before.createDocket({ scenario: 'failed-attempt', destination: '400001' }).docket,
+        before.createDocket({ scenario: 'return-to-origin' }).docket,
+        before.createDocket({ scenario: 'exception', destination: '221001' }).docket,
+        before.createDocket({ scenario: 'manual' }).docket,
+      ];
+      before.createMany(5);
+      before.advanceDocket(dockets[0], 7); // SUNDELV: ETA already pushed a day
+      before.advanceClock(20 * 60);
+      before.addScan(dockets[3], { code: 'SWEIRD', location: 'PUNE', at: START - 60_000 }, false);
+      before.setStatus(dockets[2], 'SINEXCP');
+      before.cancel(before.listDockets()[5].docket);
+      before.updateSettings({ trackMultipleShape: 'array', defaultScenario: 'stuck' });
+
+      const after = SandboxState.fromSnapshot(saved(before));
+
+      expect(story(after)).toEqual(story(before));
+      expect(after.settings).toEqual({ trackMultipleShape: 'array', defaultScenario: 'stuck' });
+      expect(after.currentCode(after.requireDocket(dockets[3]))).toBe('SCREATED');
+      for (const state of [before, after]) state.advanceClock(30 * 24 * 60);
+      expect(story(after)).toEqual(story(before));
+      expect(codes(after, dockets[0]).at(-1)).toBe('SDELVD');
+      expect(codes(after, dockets[1]).at(-1)).toBe('SRTODLV');
+    });
+
+    it('brings a frozen clock back exactly, however long the sandbox was stopped', () => {
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2026-05-01T00:00:00Z') });
+      const before = new SandboxState({ now: START });
+      const docket = before.createDocket().docket;
+      before.advanceClock(90);
+      const snapshot = saved(before);
+
+      vi.setSystemTime(Date.parse('2026-05-03T00:00:00Z'));
+      const after = SandboxState.fromSnapshot(snapshot, { timeScale: 0 });
+
+      expect(after.now()).toBe(START + 90 * 60_000);
+      expect(after.currentTimeScale).toBe(0);
+      expect(story(after)).toEqual(story(before));
+      expect(codes(after, docket)).toEqual(['SCREATED']);
+    });
+
+    it('lets a running clock catch up on the time it was stopped, playing the scans due meanwhile', () => {
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2026-05-01T00:00:00Z') });
+      const before = new SandboxState({ now: START, timeScale: 60 });
+      const docket = before.createDocket({ destination: '400001' }).docket;
+      const snapshot = saved(before);
+      expect(snapshot.clock).toEqual({ now: START, timeScale: 60 });
+
+      vi.setSystemTime(Date.parse('2026-05-01T02:00:00Z')); // 2 real hours = 5 sandbox days
+      const after = SandboxState.fromSnapshot(snapshot, { timeScale: 60 });
+
+      expect(after.now()).toBe(START + 2 * 60 * 60 * 60_000);
+      expect(after.now()).toBe(before.now()); // as if it had never stopped
+      expect(codes(after, docket).at(-1)).toBe('SDELVD');
+      expect(story(after)).toEqual(story(before));
+      expect(after.revision).toBe(0); // nothing a fresh snapshot would add
+    });
+
+    it('counts the stopped time at the saved speed, then runs at the configured one', () => {
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2026-05-01T00:00:00Z') });
+      const snapshot = saved(new SandboxState({ now: START, timeScale: 60 }));
+      vi.setSystemTime(Date.parse('2026-05-01T01:00:00Z'));
+      const after = SandboxState.fromSnapshot(snapshot, { timeScale: 0 });
+      vi.setSystemTime(Date.parse('2026-05-01T05:00:00Z'));
+      expect(after.now()).toBe(START + 60 * 60 * 60_000);
+      expect(after.currentTimeScale).toBe(0);
+      expect(after.revision).toBeGreaterThan(0); // the new speed must reach the file
+    });
+
+    it('continues the random sequence, so new dockets never repeat the ones issued before', () => {
+      const before = new SandboxState({ seed: 11, now: START });
+      const first = before.createMany(50);
+      const after = SandboxState.fromSnapshot(saved(before), { seed: 11 });
+
+      const next = after.createMany(50);
+
+      expect(next).toEqual(before.createMany(50));
+      expect(next.filter((d) => first.includes(d))).toEqual([]);
+      // What a restart without the random position would have done: issue the same dockets again.
+      expect(new SandboxState({ seed: 11, now: START }).createMany(50)).toEqual(first);
+      after.reset(); // back to the configured seed, as without a snapshot
+      expect(after.createMany(50)).toEqual(first);
+    });
+
+    it('refuses a corrupt or unknown-version snapshot instead of misreading it', () => {
+      const state = new SandboxState({ now: START });
+      state.createDocket();
+      const good = saved(state);
+      const broken: unknown[] = [
+        null,
+        'not a snapshot',
+        { ...good, version: 2 },
+        { ...good, version: undefined },
+        { ...good, clock: { now: 'yesterday', timeScale: 0 } },
+        { ...good, dockets: [{ ...good.dockets[0], gaps: [1, 2] }] },
+        { ...good, dockets: [{ ...good.dockets[0], scenario: 'teleported' }] },
+        { ...good, dockets: [good.dockets[0], good.dockets[0]] },
+      ];
+      for (const snapshot of broken) {
+        expect(() => SandboxState.fromSnapshot(snapshot)).toThrow(SandboxSnapshotError);
+      }
+      expect(SandboxState.fromSnapshot(good).docketCount).toBe(1);
+    });
+
+    it('leaves faults and request counts out of the snapshot and its revision', () => {
+      const state = new SandboxState({ now: START });
+      const docket = state.createDocket().docket;
+      const revision = state.revision;
+      state.addFault({ type: 'drop' });
+      state.recordRequest('/api/track', [docket]);
+      state.getDocket(docket);
+      expect(state.revision).toBe(revision);
+      const after = SandboxState.fromSnapshot(saved(state));
+      expect(after.listFaults()).toEqual([]);
+      expect(after.stats().total).toBe(0);
     });
   });
 });

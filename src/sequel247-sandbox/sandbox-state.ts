@@ -15,7 +15,13 @@ import {
   ScenarioName,
   ScriptStep,
 } from './scenarios.js';
-import { randomInt, seededRandom } from './seeded-random.js';
+import {
+  parseSandboxSnapshot,
+  SANDBOX_SNAPSHOT_VERSION,
+  SandboxDocketSnapshot,
+  SandboxSnapshot,
+} from './sandbox-snapshot.js';
+import { randomInt, SeededRandom, seededRandom } from './seeded-random.js';
 
 /** A control-API mistake; `status` is the HTTP status the control API answers with. */
 export class SandboxInputError extends Error {
@@ -128,9 +134,12 @@ export interface SandboxSettings {
 
 export interface SandboxStateOptions {
   seed?: number;
-  /** Initial sandbox time (epoch ms); default: the real time at start. */
+  /** Initial sandbox time (epoch ms); default: the real time at start. Ignored on restore. */
   now?: number;
-  /** Sandbox minutes per real minute; 0 (default) = the clock moves only when told. */
+  /**
+   * Sandbox minutes per real minute; 0 (default) = the clock moves only when told. On restore,
+   * the time the sandbox was stopped is counted at the snapshot's speed, then this one applies.
+   */
   timeScale?: number;
   /** Where booked shipments leave from. */
   originPincode?: string;
@@ -169,15 +178,17 @@ function emptyStats(): SandboxStats {
  * Everything the sandbox knows, in memory, with no HTTP: dockets and their scan scripts, the
  * sandbox clock, injected faults, request counters. Scans are played lazily — a docket is
  * brought up to the clock whenever it is read — so moving the clock is O(1) and reading 10,000
- * dockets costs only their own scripts.
+ * dockets costs only their own scripts. Because lazy scans follow from the saved script alone,
+ * a snapshot (toSnapshot/fromSnapshot) only has to be taken after a change (`revision`).
  */
 export class SandboxState {
-  readonly settings: SandboxSettings = {
+  private readonly currentSettings: SandboxSettings = {
     trackMultipleShape: 'map',
     defaultScenario: 'delivered',
   };
-  private random: () => number;
+  private random: SeededRandom;
   private seed: number;
+  private changes = 0;
   private readonly dockets = new Map<string, SandboxDocket>();
   private faults: Fault[] = [];
   private nextFaultId = 1;
@@ -196,10 +207,61 @@ export class SandboxState {
     this.originPincode = options.originPincode ?? '560001';
   }
 
+  // ---- snapshots ----
+
+  /**
+   * A sandbox restored from `toSnapshot()`'s output. A running clock carries on as if the
+   * sandbox had never stopped (real time since `savedAt` × the snapshot's timeScale, scans
+   * that fell due meanwhile are played); a frozen one comes back exactly. Faults and request
+   * counts start empty. Throws SandboxSnapshotError when the snapshot cannot be read.
+   */
+  static fromSnapshot(raw: unknown, options: SandboxStateOptions = {}): SandboxState {
+    const snapshot = parseSandboxSnapshot(raw);
+    const state = new SandboxState(options);
+    const realNow = Date.now();
+    const stoppedFor = Math.max(0, realNow - snapshot.savedAt);
+    state.seed = snapshot.seed;
+    state.random = seededRandom(snapshot.randomState);
+    state.baseNow = Math.floor(snapshot.clock.now + stoppedFor * snapshot.clock.timeScale);
+    state.realStart = realNow;
+    state.timeScale = snapshot.clock.timeScale;
+    Object.assign(state.currentSettings, snapshot.settings);
+    for (const saved of snapshot.dockets) state.dockets.set(saved.docket, restoreDocket(saved));
+    const now = state.now();
+    for (const docket of state.dockets.values()) state.catchUp(docket, now);
+    if (options.timeScale !== undefined && options.timeScale !== snapshot.clock.timeScale) {
+      state.setTimeScale(options.timeScale);
+    }
+    return state;
+  }
+
+  /** Plain JSON: dockets with their scripts' positions, the clock, the random sequence, settings. */
+  toSnapshot(): SandboxSnapshot {
+    const realNow = Date.now();
+    return {
+      version: SANDBOX_SNAPSHOT_VERSION,
+      savedAt: realNow,
+      clock: { now: this.clockAt(realNow), timeScale: this.timeScale },
+      seed: this.seed,
+      randomState: this.random.state,
+      settings: { ...this.currentSettings },
+      dockets: [...this.dockets.values()].map(docketSnapshot),
+    };
+  }
+
+  /** Counts changes a snapshot must capture (dockets, scans, clock, settings; not faults or stats). */
+  get revision(): number {
+    return this.changes;
+  }
+
   // ---- clock ----
 
   now(): number {
-    const running = this.timeScale > 0 ? (Date.now() - this.realStart) * this.timeScale : 0;
+    return this.clockAt(Date.now());
+  }
+
+  private clockAt(realNow: number): number {
+    const running = this.timeScale > 0 ? (realNow - this.realStart) * this.timeScale : 0;
     return Math.floor(this.baseNow + this.offsetMs + running);
   }
 
@@ -209,6 +271,7 @@ export class SandboxState {
       throw new SandboxInputError('minutes must be a number ≥ 0');
     }
     this.offsetMs += minutes * MINUTE_MS;
+    this.changes++;
     const now = this.now();
     let scansIssued = 0;
     for (const docket of this.dockets.values()) scansIssued += this.catchUp(docket, now);
@@ -223,6 +286,7 @@ export class SandboxState {
     this.offsetMs = this.now() - this.baseNow;
     this.realStart = Date.now();
     this.timeScale = timeScale;
+    this.changes++;
   }
 
   get currentTimeScale(): number {
@@ -231,6 +295,22 @@ export class SandboxState {
 
   get currentSeed(): number {
     return this.seed;
+  }
+
+  // ---- settings ----
+
+  get settings(): Readonly<SandboxSettings> {
+    return this.currentSettings;
+  }
+
+  updateSettings(changes: Partial<SandboxSettings>): void {
+    if (changes.defaultScenario !== undefined && !isScenarioName(changes.defaultScenario)) {
+      throw new SandboxInputError(`defaultScenario must be one of ${SCENARIO_NAMES.join(', ')}`);
+    }
+    const settings = this.currentSettings;
+    settings.trackMultipleShape = changes.trackMultipleShape ?? settings.trackMultipleShape;
+    settings.defaultScenario = changes.defaultScenario ?? settings.defaultScenario;
+    this.changes++;
   }
 
   // ---- dockets ----
@@ -280,6 +360,7 @@ export class SandboxState {
       details: { ...emptyDetails(), ...input.details },
     };
     this.dockets.set(docket, record);
+    this.changes++;
     this.catchUp(record, createdAt);
     return record;
   }
@@ -322,6 +403,7 @@ export class SandboxState {
   advanceDocket(docket: string, steps = 1): SandboxDocket {
     if (!Number.isInteger(steps) || steps < 1) throw new SandboxInputError('steps must be ≥ 1');
     const record = this.requireDocket(docket);
+    this.changes++;
     for (let i = 0; i < steps && record.played < record.script.length; i++) {
       const lastAt = record.scans.at(-1)?.at ?? record.createdAt;
       this.play(record, Math.max(this.now(), lastAt + MINUTE_MS));
@@ -344,12 +426,14 @@ export class SandboxState {
       at: scan.at ?? this.now(),
     });
     record.statusOverride = setStatus ? null : before;
+    this.changes++;
     return record;
   }
 
   setStatus(docket: string, code: string): SandboxDocket {
     const record = this.requireDocket(docket);
     record.statusOverride = code;
+    this.changes++;
     return record;
   }
 
@@ -371,6 +455,7 @@ export class SandboxState {
     record.played = record.script.length;
     record.nextDueAt = null;
     record.eta = null;
+    this.changes++;
     return 'cancelled';
   }
 
@@ -515,7 +600,36 @@ export class SandboxState {
     this.baseNow = this.options.now ?? Date.now();
     this.realStart = Date.now();
     this.offsetMs = 0;
-    this.settings.trackMultipleShape = 'map';
-    this.settings.defaultScenario = 'delivered';
+    this.currentSettings.trackMultipleShape = 'map';
+    this.currentSettings.defaultScenario = 'delivered';
+    this.changes++;
   }
+}
+
+function docketSnapshot(record: SandboxDocket): SandboxDocketSnapshot {
+  return {
+    docket: record.docket,
+    scenario: record.scenario,
+    origin: record.origin.pincode,
+    destination: record.destination.pincode,
+    brn: record.brn,
+    createdAt: record.createdAt,
+    gaps: [...record.gaps],
+    played: record.played,
+    nextDueAt: record.nextDueAt,
+    scans: record.scans.map((scan) => ({ ...scan })),
+    statusOverride: record.statusOverride,
+    eta: record.eta,
+    details: { ...record.details },
+  };
+}
+
+/** The script comes from the scenario; the snapshot's parser checked the pincodes and gaps fit. */
+function restoreDocket(saved: SandboxDocketSnapshot): SandboxDocket {
+  return {
+    ...saved,
+    origin: lookupPincode(saved.origin)!,
+    destination: lookupPincode(saved.destination)!,
+    script: SCENARIO_SCRIPTS[saved.scenario],
+  };
 }

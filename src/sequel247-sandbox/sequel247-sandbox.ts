@@ -16,6 +16,7 @@ import {
   SandboxState,
   SandboxStateOptions,
 } from './sandbox-state.js';
+import { loadSandboxState, SandboxLogger, SandboxStateSaver } from './sandbox-state-file.js';
 import { isScenarioName, SCENARIO_NAMES } from './scenarios.js';
 
 /** The token the sandbox accepts unless told otherwise (same as the app's SANDBOX_TOKEN). */
@@ -26,6 +27,14 @@ export interface Sequel247SandboxOptions extends SandboxStateOptions {
   port?: number;
   host?: string;
   token?: string;
+  /**
+   * Keep dockets, clock and settings in this JSON file across restarts: loaded at start when
+   * present, saved soon after each change, every 30 s when changed, and on stop. Unset (the
+   * default): everything lives in memory only.
+   */
+  stateFile?: string;
+  /** Reports on the state file (default: console). */
+  logger?: SandboxLogger;
 }
 
 export interface Sequel247Sandbox {
@@ -207,7 +216,11 @@ export async function startSequel247Sandbox(
 ): Promise<Sequel247Sandbox> {
   const token = options.token ?? DEFAULT_SANDBOX_TOKEN;
   const host = options.host ?? '127.0.0.1';
-  const state = new SandboxState(options);
+  const logger = options.logger ?? console;
+  const state = options.stateFile
+    ? await loadSandboxState(options.stateFile, options, logger)
+    : new SandboxState(options);
+  let saver: SandboxStateSaver | null = null;
   const timers = new Set<NodeJS.Timeout>();
   let url = '';
 
@@ -400,8 +413,7 @@ export async function startSequel247Sandbox(
         }
         const timeScale = optionalNumber(body, 'timeScale');
         if (timeScale !== undefined) state.setTimeScale(timeScale);
-        if (shape !== undefined) state.settings.trackMultipleShape = shape;
-        if (scenario !== undefined) state.settings.defaultScenario = scenario;
+        state.updateSettings({ trackMultipleShape: shape, defaultScenario: scenario });
         return sendJson(res, 200, { ...state.settings, timeScale: state.currentTimeScale });
       }
       case 'POST /reset':
@@ -443,6 +455,8 @@ export async function startSequel247Sandbox(
       if (error instanceof BodyTooLargeError)
         return sendJson(res, 413, { error: 'body too large' });
       sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      saver?.changed();
     }
   }
 
@@ -458,6 +472,8 @@ export async function startSequel247Sandbox(
   });
   const port = (server.address() as AddressInfo).port;
   url = `http://${host}:${port}`;
+  // Only once listening: a start that fails (port taken) must leave no timers behind.
+  if (options.stateFile) saver = new SandboxStateSaver(state, options.stateFile, logger);
 
   return {
     url,
@@ -465,12 +481,18 @@ export async function startSequel247Sandbox(
     token,
     port,
     state,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          server.closeAllConnections();
+        });
+      } finally {
+        // After the server closed, so the last request's changes are in the file.
+        await saver?.stop();
+      }
+    },
   };
 }
