@@ -14,6 +14,11 @@ export const FERRETDB_BINARY = path.join(projectRoot, '.cache', 'ferretdb', 'fer
 export interface EmbeddedFerretDbOptions {
   /** Folder for the SQLite files; created when missing. */
   dataDir: string;
+  /**
+   * Store in this PostgreSQL database instead of SQLite (it must exist). For benchmarks of
+   * concurrent writes: SQLite lets one writer in at a time.
+   */
+  postgresqlUrl?: string;
   binaryPath?: string;
   startTimeoutMs?: number;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
@@ -62,6 +67,7 @@ export class EmbeddedFerretDb {
         '--listen-addr=127.0.0.1:0',
         `--log-level=${options.logLevel ?? 'error'}`,
         '--exit-on-stdin-close',
+        ...(options.postgresqlUrl ? [`--postgresql-url=${options.postgresqlUrl}`] : []),
       ],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );

@@ -11,10 +11,15 @@ declare module 'vitest' {
   }
 }
 
-/** One FerretDB per test run, in a fresh temp folder that is removed afterwards. */
+/**
+ * One FerretDB per test run, in a fresh temp folder that is removed afterwards. With
+ * FERRETDB_POSTGRESQL_URL (an existing, empty PostgreSQL database) it stores there instead of
+ * SQLite; the benchmarks use that to measure concurrent writes (see README, Benchmarks).
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'docket-test-db-'));
-  const db = await EmbeddedFerretDb.start({ dataDir });
+  const postgresqlUrl = process.env.FERRETDB_POSTGRESQL_URL || undefined;
+  const db = await EmbeddedFerretDb.start({ dataDir, postgresqlUrl });
   project.provide('mongoBaseUri', db.uri);
   return async () => {
     await db.stop();

@@ -1,5 +1,6 @@
-// Command ferretdb runs an embedded FerretDB (MongoDB wire protocol over SQLite)
-// for Docket's development and tests. It is a separate main module so the
+// Command ferretdb runs an embedded FerretDB (MongoDB wire protocol over SQLite,
+// or over PostgreSQL with --postgresql-url) for Docket's development, tests and
+// benchmarks. It is a separate main module so the
 // FerretDB CLI's build-time version check does not apply.
 //
 // It prints one line "FERRETDB_URI=mongodb://host:port/" once it accepts
@@ -25,6 +26,9 @@ func main() {
 	dataDir := flag.String("data-dir", "", "directory for SQLite storage (required)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	watchStdin := flag.Bool("exit-on-stdin-close", false, "exit when standard input reaches EOF")
+	// SQLite serialises writers (concurrent updates wait on its lock), so benchmarks of
+	// concurrent write paths can run on the local PostgreSQL instead.
+	pgURL := flag.String("postgresql-url", "", "use PostgreSQL storage at this URL instead of SQLite")
 	flag.Parse()
 
 	if *dataDir == "" {
@@ -58,12 +62,18 @@ func main() {
 		dir += "/"
 	}
 
-	f, err := ferretdb.New(&ferretdb.Config{
+	cfg := &ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + dir,
-	})
+	}
+	if *pgURL != "" {
+		cfg.Handler = "postgresql"
+		cfg.SQLiteURL = ""
+		cfg.PostgreSQLURL = *pgURL
+	}
+	f, err := ferretdb.New(cfg)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
 		os.Exit(1)
