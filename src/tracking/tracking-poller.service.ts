@@ -66,6 +66,14 @@ interface ClaimedTracking {
 const MAX_ERROR_LENGTH = 500;
 /** Leases older than this are garbage from crashed holders and are purged after a pass. */
 const LEASE_PURGE_AFTER_MS = 24 * 60 * 60_000;
+/**
+ * Update statements the pass keeps in flight across its concurrent batches. FerretDB v1 (SQLite)
+ * holds one of its 100 SQLite connections for every statement of an `update` command until the
+ * whole command ends, and needs one more to write each: four concurrent 50-statement bulk writes
+ * exhaust the pool and hang the server for good. So a batch is written in bulk writes of
+ * this many ÷ concurrency statements (at least one), one after the other.
+ */
+const UPDATES_IN_FLIGHT = 32;
 
 function errorMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -433,9 +441,26 @@ export class TrackingPoller {
       });
     }
 
-    if (writes.length > 0) await this.trackings.bulkWrite(writes, { ordered: false });
+    await this.storeWrites(writes);
     for (const key of Object.keys(local) as Array<keyof Counters>) counters[key] += local[key];
     for (const event of events) await this.publish(event);
+  }
+
+  /**
+   * Runs the batch's updates in bulk writes small enough for FerretDB (see UPDATES_IN_FLIGHT).
+   * Like one unordered bulk write, every update is attempted and the first error is thrown after.
+   */
+  private async storeWrites(writes: AnyBulkWriteOperation<Tracking>[]): Promise<void> {
+    const perCommand = Math.max(1, Math.floor(UPDATES_IN_FLIGHT / this.settings.concurrency));
+    let firstError: Error | null = null;
+    for (let i = 0; i < writes.length; i += perCommand) {
+      try {
+        await this.trackings.bulkWrite(writes.slice(i, i + perCommand), { ordered: false });
+      } catch (error) {
+        firstError ??= error instanceof Error ? error : new Error(String(error));
+      }
+    }
+    if (firstError) throw firstError;
   }
 
   private noteOutcome(doc: StoredTracking, outcome: CourierOutcome): void {

@@ -29,7 +29,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2_000);
 /** Stop a scenario early if it runs longer than this, so the benchmark stays bounded. */
 const SCENARIO_BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 90_000);
-const WARMUP_REQUESTS = 50;
+const WARMUP_REQUESTS = Number(process.env.BENCH_WARMUP ?? 5);
 
 interface Scenario {
   name: string;
@@ -384,7 +384,12 @@ describe('orders read benchmark', () => {
     ];
 
     const results: Result[] = [];
-    for (const scenario of scenarios) results.push(await runScenario(baseUrl, scenario));
+    for (const scenario of scenarios) {
+      const result = await runScenario(baseUrl, scenario);
+      results.push(result);
+      // As each scenario ends, so a long run that is stopped still leaves its numbers.
+      process.stderr.write(`[orders bench] ${JSON.stringify(result)}\n`);
+    }
 
     console.table(
       results.map((r) => ({
