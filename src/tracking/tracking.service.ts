@@ -178,7 +178,7 @@ export class TrackingService {
   }
 
   async findByDocket(docketNumber: string): Promise<TrackingView | null> {
-    // By `_id` (the docket): the one lookup FerretDB answers from an index.
+    // By `_id` (the docket): the primary key.
     const doc = await this.trackings.findById(docketNumber).lean<StoredTracking>();
     return doc ? this.view(doc) : null;
   }
