@@ -275,14 +275,9 @@ export class TrackingPoller {
     stillWanted: (doc: StoredTracking) => boolean,
   ): Promise<ClaimedTracking[]> {
     const held = await this.leases.claim(owner, candidates, this.settings.leaseMs);
-    // One query for the batch (each `findById` is a collection scan on FerretDB).
-    const found = held.length
-      ? await this.trackings
-          .find({ _id: { $in: held.map((lease) => lease.id) } })
-          .lean<StoredTracking[]>()
-      : [];
-    const byId = new Map(found.map((doc) => [doc._id, doc]));
-    const docs = held.map((lease) => byId.get(lease.id));
+    const docs = await Promise.all(
+      held.map((lease) => this.trackings.findById(lease.id).lean<StoredTracking>()),
+    );
     const claimed: ClaimedTracking[] = [];
     const stale: HeldLease[] = [];
     held.forEach((lease, i) => {

@@ -268,13 +268,15 @@ export class TrackingService {
    * hide a newer one from reconcile. Returns whether it was recorded.
    */
   async acknowledgeOrderStatus(docketNumber: string, status: TrackingStatus): Promise<boolean> {
-    // One conditional update: only while `status` is still the tracking's status. The listener
-    // acknowledges while the sync that emitted the event still holds the lease, so no sync
-    // write can slip in between.
-    const result = await this.trackings.updateOne(
-      { _id: docketNumber, status },
+    // Read then write by `_id` (a two-field filter would scan the collection on FerretDB). The
+    // listener acknowledges while the sync that emitted the event still holds the lease, so no
+    // sync write can slip in between.
+    const current = await this.trackings.findById(docketNumber, { status: 1 }).lean();
+    if (!current || current.status !== status) return false;
+    await this.trackings.updateOne(
+      { _id: docketNumber },
       { $set: { orderStatusAcknowledged: status, orderAckPending: false } },
     );
-    return result.matchedCount === 1;
+    return true;
   }
 }
