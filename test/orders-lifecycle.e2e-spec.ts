@@ -3,18 +3,9 @@ import mongoose from 'mongoose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.js';
 import { createTestApp, TestApp } from './support/test-app.js';
+import { ADDRESS } from './support/orders.js';
 
 const { ObjectId } = mongoose.mongo;
-
-const ADDRESS = {
-  fullName: 'Asha Rao',
-  phone: '9876543210',
-  line1: '12, 4th Cross, Malleshwaram',
-  city: 'Bengaluru',
-  state: 'Karnataka',
-  pincode: '560003',
-  country: 'IN',
-};
 
 interface OrderView {
   id: string;

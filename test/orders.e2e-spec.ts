@@ -3,21 +3,12 @@ import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.js';
 import { createTestApp, TestApp } from './support/test-app.js';
+import { ADDRESS } from './support/orders.js';
 
 const { ObjectId } = mongoose.mongo;
 
 const SHIPPING_FEE = 4_900;
 const MAX_PER_LINE = 10;
-
-const ADDRESS = {
-  fullName: 'Asha Rao',
-  phone: '9876543210',
-  line1: '12, 4th Cross, Malleshwaram',
-  city: 'Bengaluru',
-  state: 'Karnataka',
-  pincode: '560003',
-  country: 'IN',
-};
 
 interface Product {
   id: string;

@@ -8,19 +8,10 @@ import {
 import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
 import { createTestApp, TestApp } from './support/test-app.js';
+import { ADDRESS } from './support/orders.js';
 
 const { ObjectId } = mongoose.mongo;
 const TOKEN = 'feedfacefeedfacefeedfacefeedface';
-
-const ADDRESS = {
-  fullName: 'Asha Rao',
-  phone: '9876543210',
-  line1: '12, 4th Cross, Malleshwaram',
-  city: 'Bengaluru',
-  state: 'Karnataka',
-  pincode: '560003',
-  country: 'IN',
-};
 
 interface TrackingInfo {
   hasTracking: boolean;
@@ -127,6 +118,24 @@ describe('shipping and tracking sync', () => {
     await trackings().updateMany(
       { _id: { $in: dockets } },
       { $set: { nextSyncAt: new Date(Date.now() - 1000) } },
+    );
+  }
+
+  /** Writes step 1 of a ship call (the shipment request) straight to the order. */
+  async function recordShipmentRequest(orderId: string, docket: string, requestedAt: Date) {
+    await orders().updateOne(
+      { _id: new ObjectId(orderId) },
+      {
+        $set: {
+          shipment: {
+            docketNumber: docket,
+            courierService: 'Sequel247',
+            booked: false,
+            requestedBy: admin.user.id,
+            requestedAt,
+          },
+        },
+      },
     );
   }
 
@@ -593,20 +602,7 @@ describe('shipping and tracking sync', () => {
       const docket = await newDocket();
       await control.advance(docket, 3);
       // As if the process died right after step 1 of a ship call.
-      await orders().updateOne(
-        { _id: new ObjectId(order.id) },
-        {
-          $set: {
-            shipment: {
-              docketNumber: docket,
-              courierService: 'Sequel247',
-              booked: false,
-              requestedBy: admin.user.id,
-              requestedAt: new Date(Date.now() - 60_000),
-            },
-          },
-        },
-      );
+      await recordShipmentRequest(order.id, docket, new Date(Date.now() - 60_000));
       await syncPass();
       const afterRepair = await getOrder(order.id, admin);
       expect(afterRepair.status).toBe('shipped');
@@ -626,20 +622,7 @@ describe('shipping and tracking sync', () => {
     it('finishes an interrupted ship when the admin repeats the call, and refuses another docket meanwhile', async () => {
       const order = await placeOrder();
       const docket = await newDocket();
-      await orders().updateOne(
-        { _id: new ObjectId(order.id) },
-        {
-          $set: {
-            shipment: {
-              docketNumber: docket,
-              courierService: 'Sequel247',
-              booked: false,
-              requestedBy: admin.user.id,
-              requestedAt: new Date(),
-            },
-          },
-        },
-      );
+      await recordShipmentRequest(order.id, docket, new Date());
       const other = await ship(order.id, { docketNumber: await newDocket() }).expect(409);
       expect(other.body.error.code).toBe('SHIPMENT_IN_PROGRESS');
       const done = await shipOk(order.id, { docketNumber: docket });

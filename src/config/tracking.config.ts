@@ -2,6 +2,7 @@ import { registerAs } from '@nestjs/config';
 import { CronTime } from 'cron';
 import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
 import { validateEnv } from './validate-env.js';
+import { errorMessage } from '../common/errors/error-message.js';
 
 class TrackingEnv {
   /** A cron expression, or "off" to disable the schedule (passes can still be started by an admin). */
@@ -64,7 +65,7 @@ function cronProblem(expression: string): string | null {
     new CronTime(expression, 'UTC');
     return null;
   } catch (error) {
-    return `not a valid cron expression (${error instanceof Error ? error.message : String(error)})`;
+    return `not a valid cron expression (${errorMessage(error)})`;
   }
 }
 

@@ -11,14 +11,11 @@ import { ProductsService } from '../products/products.service.js';
 import { UsersService } from '../users/users.service.js';
 import { DEMO_ORDERS, DemoOrder } from './demo-orders.js';
 import { DEMO_ADMIN, DEMO_CUSTOMER } from './demo-users.js';
+import { errorMessage } from '../common/errors/error-message.js';
 
 interface PlacedDemoOrder {
   spec: DemoOrder;
   order: OrderDto;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -18,15 +18,12 @@ import {
 } from './orders.errors.js';
 import { isShippable, OrdersService, StatusChangeContext } from './orders.service.js';
 import type { LeanOrder, ShipmentRequest } from './schemas/order.schema.js';
+import { errorMessage } from '../common/errors/error-message.js';
 
 const DEFAULT_COURIER = 'Sequel247';
 const DEFAULT_PARCEL_GRAMS = 100;
 const REPAIR_BATCH = 100;
 const REPAIR_ACTOR = 'shipping-repair';
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Ships orders: with a docket the admin has, or by booking with the courier. No transactions,

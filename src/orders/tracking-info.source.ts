@@ -39,13 +39,7 @@ export class TrackingModuleInfoSource implements TrackingInfoSource {
         courierService: t.courierService,
         status: t.status,
         estimatedDelivery: t.estimatedDelivery,
-        trackingHistory: t.history.map((h) => ({
-          status: h.status,
-          code: h.code,
-          description: h.description,
-          location: h.location,
-          occurredAt: h.occurredAt,
-        })),
+        trackingHistory: t.history,
         lastUpdatedAt: t.lastSyncedAt,
         trackingUrl: t.trackingUrl,
       });

@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { SandboxState, SandboxStateOptions } from './sandbox-state.js';
+import { errorMessage } from '../common/errors/error-message.js';
 
 /** Where the sandbox reports what it did with its state file (Nest's Logger and console both fit). */
 export interface SandboxLogger {
@@ -14,8 +15,6 @@ export interface SandboxStateSaverTiming {
   /** After a changing request, save this much later, once for a burst of requests (default 1 s). */
   debounceMs?: number;
 }
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * The sandbox saved in `file`, or an empty one when there is none yet. An unreadable file
@@ -33,7 +32,7 @@ export async function loadSandboxState(
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      logger.warn(`Cannot read ${file} (${errorText(error)}); the sandbox starts empty`);
+      logger.warn(`Cannot read ${file} (${errorMessage(error)}); the sandbox starts empty`);
     }
     return new SandboxState(options);
   }
@@ -47,10 +46,10 @@ export async function loadSandboxState(
     const aside = `${file}.unreadable`;
     const moved = await rename(file, aside).then(
       () => `moved to ${aside}`,
-      (renameError: unknown) => `could not be moved aside: ${errorText(renameError)}`,
+      (renameError: unknown) => `could not be moved aside: ${errorMessage(renameError)}`,
     );
     logger.warn(
-      `Ignoring ${file} (${errorText(error)}); it was ${moved}; the sandbox starts empty`,
+      `Ignoring ${file} (${errorMessage(error)}); it was ${moved}; the sandbox starts empty`,
     );
     return new SandboxState(options);
   }
@@ -119,7 +118,7 @@ export class SandboxStateSaver {
       this.savedRevision = revision;
     } catch (error) {
       await rm(temp, { force: true }).catch(() => undefined);
-      this.logger.warn(`Cannot save the sandbox state to ${this.file}: ${errorText(error)}`);
+      this.logger.warn(`Cannot save the sandbox state to ${this.file}: ${errorMessage(error)}`);
     }
   }
 }

@@ -5,6 +5,7 @@ import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model } from 'mongoose';
+import { errorMessage as messageOf } from '../common/errors/error-message.js';
 import type { AllConfig } from '../config/index.js';
 import {
   SEQUEL247_CLIENT,
@@ -21,7 +22,7 @@ import {
   SyncPolicy,
   TrackingSnapshot,
 } from './tracking-state.js';
-import type { StoredTracking } from './tracking-view.js';
+import { historyOf, type StoredTracking } from './tracking-view.js';
 
 /** What one sync pass did; also logged as one line. */
 export interface SyncPassSummary {
@@ -76,7 +77,7 @@ const LEASE_PURGE_AFTER_MS = 24 * 60 * 60_000;
 const UPDATES_IN_FLIGHT = 32;
 
 function errorMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return message.length > MAX_ERROR_LENGTH ? `${message.slice(0, MAX_ERROR_LENGTH)}…` : message;
 }
 
@@ -516,13 +517,7 @@ function snapshotOf(doc: StoredTracking): TrackingSnapshot {
     status: doc.status,
     rawStatusCode: doc.rawStatusCode ?? null,
     estimatedDelivery: doc.estimatedDelivery ?? null,
-    history: (doc.history ?? []).map((h) => ({
-      status: h.status ?? null,
-      code: h.code,
-      description: h.description ?? '',
-      location: h.location ?? null,
-      occurredAt: h.occurredAt,
-    })),
+    history: historyOf(doc),
     lastScanAt: doc.lastScanAt ?? null,
     consecutiveFailures: doc.consecutiveFailures ?? 0,
     terminal: doc.terminal ?? false,

@@ -5,6 +5,7 @@ import { CronTime } from 'cron';
 import type { AllConfig } from '../config/index.js';
 import type { SyncPassSummary } from './tracking-poller.service.js';
 import { TrackingService } from './tracking.service.js';
+import { errorMessage } from '../common/errors/error-message.js';
 
 export const TRACKING_SYNC_JOB = 'tracking-sync';
 
@@ -53,9 +54,7 @@ export class TrackingSyncService implements OnApplicationBootstrap {
     try {
       await this.runPass();
     } catch (error) {
-      this.logger.error(
-        `Tracking sync pass failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.error(`Tracking sync pass failed: ${errorMessage(error)}`);
     }
   }
 

@@ -38,6 +38,17 @@ export interface TrackingView {
   updatedAt: Date;
 }
 
+/** The stored scan history as plain entries (defaults for fields older records may lack). */
+export function historyOf(doc: Pick<StoredTracking, 'history'>): HistoryEntry[] {
+  return (doc.history ?? []).map((h) => ({
+    status: h.status ?? null,
+    code: h.code,
+    description: h.description ?? '',
+    location: h.location ?? null,
+    occurredAt: h.occurredAt,
+  }));
+}
+
 /** A tracking as read with `.lean()`. */
 export type StoredTracking = Tracking;
 
@@ -60,13 +71,7 @@ export function toTrackingView(doc: StoredTracking, trackingUrlTemplate: string)
     status: doc.status,
     rawStatusCode: doc.rawStatusCode ?? null,
     estimatedDelivery: doc.estimatedDelivery ?? null,
-    history: (doc.history ?? []).map((h) => ({
-      status: h.status ?? null,
-      code: h.code,
-      description: h.description ?? '',
-      location: h.location ?? null,
-      occurredAt: h.occurredAt,
-    })),
+    history: historyOf(doc),
     lastScanAt: doc.lastScanAt ?? null,
     lastSyncedAt: doc.lastSyncedAt ?? null,
     lastAttemptAt: doc.lastAttemptAt ?? null,

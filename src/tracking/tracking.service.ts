@@ -23,6 +23,7 @@ import {
   TrackingNotFoundError,
   TrackingSyncInProgressError,
 } from './tracking.errors.js';
+import { errorMessage } from '../common/errors/error-message.js';
 
 export interface StartTrackingInput {
   orderId: string;
@@ -131,9 +132,7 @@ export class TrackingService {
         this.logger.warn(`Sync of docket ${docketNumber}: ${result}; the next pass will retry`);
       }
     } catch (error) {
-      this.logger.warn(
-        `Sync of docket ${docketNumber} failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`Sync of docket ${docketNumber} failed: ${errorMessage(error)}`);
     }
     const doc = await this.trackings.findById(docketNumber).lean<StoredTracking>();
     if (!doc) throw new TrackingNotFoundError(docketNumber);
@@ -250,9 +249,7 @@ export class TrackingService {
         new TrackingSyncPassCompletedEvent(summary.passId, new Date()),
       );
     } catch (error) {
-      this.logger.error(
-        `A listener failed after pass ${summary.passId}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.error(`A listener failed after pass ${summary.passId}: ${errorMessage(error)}`);
     }
     return summary;
   }
