@@ -6,7 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 import type { AllConfig } from './config/index.js';
-import { startEmbeddedDependencies } from './embedded/embedded-dependencies.js';
+import { startEmbeddedDependencies } from './dev/embedded/embedded-dependencies.js';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_TOKEN } from '../src/config/sequel247.config.js';
-import { startEmbeddedDependencies } from '../src/embedded/embedded-dependencies.js';
+import { startEmbeddedDependencies } from '../src/dev/embedded/embedded-dependencies.js';
 import {
   Sequel247Sandbox,
   startSequel247Sandbox,
@@ -217,7 +217,7 @@ describe('embedded dependencies', () => {
       MONGODB_URI: 'mongodb://127.0.0.1:1/unused',
       SEQUEL247_SANDBOX_PORT: String(sandbox.port), // busy: falls back to a free port
       // Its state file goes beside this folder, never into the checkout's .data/.
-      EMBEDDED_DB_DIR: path.join(dataDir, 'ferretdb'),
+      EMBEDDED_DB_DIR: path.join(dataDir, 'postgres'),
     };
     const embedded = await startEmbeddedDependencies(env);
     try {

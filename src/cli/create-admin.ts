@@ -5,12 +5,10 @@
  * data folder when unset (stop the running dev server first: one process per data folder).
  */
 import 'reflect-metadata';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
 import { AuthService } from '../auth/auth.service.js';
-import { EmbeddedFerretDb } from '../database/embedded-ferretdb.js';
 import { Role } from '../users/role.enum.js';
 import { UsersService } from '../users/users.service.js';
 
@@ -35,12 +33,14 @@ async function main(): Promise<void> {
 
   // Only the database is needed: no demo data, no schedules, no courier.
   Object.assign(process.env, { DEMO_DATA: 'false', TRACKING_SYNC_ENABLED: 'false' });
-  let embedded: EmbeddedFerretDb | undefined;
+  let embedded: { stop(): Promise<void> } | undefined;
   if (!process.env.MONGODB_URI && process.env.NODE_ENV !== 'production') {
-    embedded = await EmbeddedFerretDb.start({
-      dataDir: path.resolve(process.env.EMBEDDED_DB_DIR || '.data/ferretdb'),
-    });
-    process.env.MONGODB_URI = embedded.uriFor('docket');
+    // Development-only code, loaded only when the embedded database is wanted.
+    const { EmbeddedDatabase } = await import('../dev/embedded/embedded-database.js');
+    const { embeddedDbDir } = await import('../dev/embedded/embedded-dependencies.js');
+    const db = await EmbeddedDatabase.start({ dataDir: embeddedDbDir() });
+    process.env.MONGODB_URI = db.uriFor('docket');
+    embedded = db;
   }
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   try {

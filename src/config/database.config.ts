@@ -21,7 +21,7 @@ class DatabaseEnv {
 export interface DatabaseConfig {
   /** Set by the environment, or by main.ts after starting the embedded FerretDB. */
   uri: string | undefined;
-  /** Where the embedded FerretDB keeps its SQLite files when MONGODB_URI is unset. */
+  /** Where the embedded PostgreSQL (under FerretDB) keeps its cluster when MONGODB_URI is unset. */
   embeddedDataDir: string;
 }
 
@@ -29,6 +29,6 @@ export const databaseConfig = registerAs('database', (): DatabaseConfig => {
   const env = validateEnv(DatabaseEnv);
   return {
     uri: env.MONGODB_URI,
-    embeddedDataDir: env.EMBEDDED_DB_DIR ?? '.data/ferretdb',
+    embeddedDataDir: env.EMBEDDED_DB_DIR ?? '.data/postgres',
   };
 });

@@ -1,32 +1,28 @@
 import { ChildProcessByStdio, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import mongoose from 'mongoose';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** Where tools/ferretdb/build.sh puts the binary. */
 export const FERRETDB_BINARY = path.join(projectRoot, '.cache', 'ferretdb', 'ferretdb');
 
 export interface EmbeddedFerretDbOptions {
-  /** Folder for the SQLite files; created when missing. */
-  dataDir: string;
-  /**
-   * Store in this PostgreSQL database instead of SQLite (it must exist). For benchmarks of
-   * concurrent writes: SQLite lets one writer in at a time.
-   */
-  postgresqlUrl?: string;
+  /** The PostgreSQL database FerretDB stores in (it must exist). */
+  postgresqlUrl: string;
   binaryPath?: string;
   startTimeoutMs?: number;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
 /**
- * A FerretDB process (MongoDB wire protocol over SQLite) on a free loopback port.
- * Used by the service when no MONGODB_URI is configured, and by the tests.
+ * A FerretDB process (MongoDB wire protocol over PostgreSQL storage) on a free loopback port.
+ * Used by the service when no MONGODB_URI is configured, and by the tests (see
+ * embedded-database.ts, which starts its PostgreSQL first).
  * The child exits when our process dies (its stdin closes), so nothing is orphaned.
  */
 export class EmbeddedFerretDb {
@@ -56,18 +52,17 @@ export class EmbeddedFerretDb {
     const binary = options.binaryPath ?? FERRETDB_BINARY;
     if (!existsSync(binary)) {
       throw new Error(
-        `FerretDB binary not found at ${binary}; build it with "bash tools/ferretdb/build.sh"`,
+        `FerretDB binary not found at ${binary}; build it with "npm run db:build" (needs Go 1.24+), ` +
+          'or set MONGODB_URI to a MongoDB server instead',
       );
     }
-    mkdirSync(options.dataDir, { recursive: true });
     const child = spawn(
       binary,
       [
-        `--data-dir=${options.dataDir}`,
+        `--postgresql-url=${options.postgresqlUrl}`,
         '--listen-addr=127.0.0.1:0',
         `--log-level=${options.logLevel ?? 'error'}`,
         '--exit-on-stdin-close',
-        ...(options.postgresqlUrl ? [`--postgresql-url=${options.postgresqlUrl}`] : []),
       ],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );

@@ -1,8 +1,11 @@
 import path from 'node:path';
 import { Logger } from '@nestjs/common';
-import { SANDBOX_TOKEN } from '../config/sequel247.config.js';
-import { EmbeddedFerretDb } from '../database/embedded-ferretdb.js';
-import { Sequel247Sandbox, startSequel247Sandbox } from '../sequel247-sandbox/sequel247-sandbox.js';
+import { SANDBOX_TOKEN } from '../../config/sequel247.config.js';
+import {
+  Sequel247Sandbox,
+  startSequel247Sandbox,
+} from '../../sequel247-sandbox/sequel247-sandbox.js';
+import { EmbeddedDatabase } from './embedded-database.js';
 
 export interface EmbeddedDependencies {
   /** What was started, for the boot log. */
@@ -11,8 +14,9 @@ export interface EmbeddedDependencies {
 }
 
 /**
- * Outside production, a fresh clone runs with no setup: when MONGODB_URI is unset a local
- * FerretDB is started (data kept in ./.data/ so restarts keep orders), and when
+ * Outside production, a fresh clone runs with no setup: when MONGODB_URI is unset FerretDB is
+ * started over an embedded PostgreSQL (its cluster kept in ./.data/postgres so restarts keep
+ * orders), and when
  * SEQUEL247_BASE_URL is unset the Sequel247 sandbox runs in-process, its dockets kept beside
  * the database's data so shipped orders keep moving after a restart. Production configures
  * real endpoints and nothing is spawned.
@@ -27,10 +31,12 @@ export async function startEmbeddedDependencies(
   try {
     if (!env.MONGODB_URI) {
       const dataDir = embeddedDbDir(env);
-      const db = await EmbeddedFerretDb.start({ dataDir });
+      const db = await EmbeddedDatabase.start({ dataDir });
       env.MONGODB_URI = db.uriFor('docket');
       stops.push(() => db.stop());
-      started.push(`FerretDB at ${env.MONGODB_URI} (data in ${dataDir})`);
+      started.push(
+        `FerretDB at ${env.MONGODB_URI} on PostgreSQL 127.0.0.1:${db.postgres.port} (data in ${dataDir})`,
+      );
     }
     if (!env.SEQUEL247_BASE_URL) {
       const sandbox = await startSandbox(env);
@@ -54,8 +60,9 @@ export async function startEmbeddedDependencies(
   };
 }
 
-function embeddedDbDir(env: NodeJS.ProcessEnv): string {
-  return path.resolve(env.EMBEDDED_DB_DIR || '.data/ferretdb');
+/** The embedded PostgreSQL cluster's folder (EMBEDDED_DB_DIR, default `.data/postgres`). */
+export function embeddedDbDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.EMBEDDED_DB_DIR || '.data/postgres');
 }
 
 /**
