@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
+import { isDatabaseUnavailable } from '../../common/errors/database-unavailable.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { AuthenticationRequiredError } from '../auth.errors.js';
 
@@ -7,7 +8,8 @@ import { AuthenticationRequiredError } from '../auth.errors.js';
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
   override handleRequest<TUser>(err: unknown, user: TUser, info: unknown): TUser {
-    if (err instanceof DomainError) throw err;
+    // A database outage while loading the account is a 503, not a bad token.
+    if (err instanceof DomainError || isDatabaseUnavailable(err)) throw err;
     if (err || !user) {
       const reason = info instanceof Error ? info : undefined;
       if (reason?.name === 'TokenExpiredError') {

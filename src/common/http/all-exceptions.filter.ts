@@ -7,6 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDatabaseUnavailable } from '../errors/database-unavailable.js';
 import { DomainError, DomainErrorKind } from '../errors/domain-error.js';
 
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
@@ -95,6 +96,12 @@ export function mapError(exception: unknown): Mapped {
         ? 'MALFORMED_JSON'
         : (CODE_BY_STATUS[exception.status] ?? `HTTP_${exception.status}`);
     return { status: exception.status, body: envelope(code, message) };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      body: envelope('DATABASE_UNAVAILABLE', 'The database is unavailable; retry shortly'),
+    };
   }
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,

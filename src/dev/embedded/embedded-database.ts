@@ -18,9 +18,23 @@ export interface EmbeddedDatabaseOptions {
  */
 export class EmbeddedDatabase {
   private constructor(
-    readonly postgres: EmbeddedPostgres,
+    private pg: EmbeddedPostgres,
     readonly ferretdb: EmbeddedFerretDb,
   ) {}
+
+  get postgres(): EmbeddedPostgres {
+    return this.pg;
+  }
+
+  /**
+   * Stops PostgreSQL under a running FerretDB and starts it again on the same port and data
+   * (a fault test's "database restarted"); `whileDown` runs in between.
+   */
+  async restartPostgres(whileDown: () => Promise<void> = () => Promise.resolve()): Promise<void> {
+    await this.pg.stop();
+    await whileDown();
+    this.pg = await this.pg.restart();
+  }
 
   /** Base MongoDB connection string, e.g. `mongodb://127.0.0.1:41234/`. */
   get uri(): string {

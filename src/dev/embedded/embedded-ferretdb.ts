@@ -6,7 +6,16 @@ import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import mongoose from 'mongoose';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** The checkout's root: the nearest folder up from this file with a package.json. */
+function findProjectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) {
+    dir = path.dirname(dir);
+  }
+  return dir;
+}
+
+const projectRoot = findProjectRoot();
 
 /** Where tools/ferretdb/build.sh puts the binary. */
 export const FERRETDB_BINARY = path.join(projectRoot, '.cache', 'ferretdb', 'ferretdb');
