@@ -8,6 +8,7 @@ import {
 } from '../src/sequel247-sandbox/sequel247-sandbox.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
 import { createTestApp, TestApp } from './support/test-app.js';
+import { scheduleTrackings } from './support/tracking-schedule.js';
 
 /** A well-formed Sequel247 token that is not the sandbox's: stands in for a real account. */
 const OTHER_TOKEN = 'feedfacefeedfacefeedfacefeedface';
@@ -146,9 +147,7 @@ describe('demo data at boot', () => {
       const dockets = before.items.flatMap((o) => (o.trackingNumber ? [o.trackingNumber] : []));
       for (const docket of dockets) await control.advance(docket, 20);
       // Due now rather than at the next scheduled poll.
-      await t.db
-        .collection('trackings')
-        .updateMany({}, { $set: { nextSyncAt: new Date(Date.now() - 1000) } });
+      await scheduleTrackings(t.db, {}, new Date(Date.now() - 1000));
 
       const sync = await t
         .http()

@@ -9,6 +9,7 @@ import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.
 import { SandboxControl } from './support/sequel247-sandbox.js';
 import { createTestApp, TestApp } from './support/test-app.js';
 import { ADDRESS } from './support/orders.js';
+import { scheduleTrackings } from './support/tracking-schedule.js';
 
 const { ObjectId } = mongoose.mongo;
 const TOKEN = 'feedfacefeedfacefeedfacefeedface';
@@ -115,10 +116,7 @@ describe('shipping and tracking sync', () => {
 
   /** Time travel: these trackings' next poll is due now. */
   async function makeDue(...dockets: string[]) {
-    await trackings().updateMany(
-      { _id: { $in: dockets } },
-      { $set: { nextSyncAt: new Date(Date.now() - 1000) } },
-    );
+    await scheduleTrackings(t.db, { _id: { $in: dockets } }, new Date(Date.now() - 1000));
   }
 
   /** Writes step 1 of a ship call (the shipment request) straight to the order. */
@@ -175,7 +173,7 @@ describe('shipping and tracking sync', () => {
     await control.clearFaults();
     await control.resetStats();
     // Park every earlier tracking, so each test's pass sees only its own dockets.
-    await trackings().updateMany({}, { $set: { nextSyncAt: new Date(Date.now() + 86_400_000) } });
+    await scheduleTrackings(t.db, {}, new Date(Date.now() + 86_400_000));
   });
 
   it("walks the seed's story: order, ship with a docket, sync passes, the customer sees ON_THE_ROAD then delivered", async () => {

@@ -12,6 +12,7 @@ import { TrackingService } from '../src/tracking/tracking.service.js';
 import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
 import { createTestApp, TestApp } from './support/test-app.js';
+import { scheduleTrackings } from './support/tracking-schedule.js';
 
 const { ObjectId } = mongoose.mongo;
 
@@ -125,10 +126,7 @@ describe('tracking against the Sequel247 sandbox', () => {
 
   /** Makes these trackings due now, as if their poll time had come. */
   async function makeDue(...dockets: string[]) {
-    await trackings().updateMany(
-      { docketNumber: { $in: dockets } },
-      { $set: { nextSyncAt: new Date(Date.now() - 1000) } },
-    );
+    await scheduleTrackings(t.db, { docketNumber: { $in: dockets } }, new Date(Date.now() - 1000));
   }
 
   /** The tracking as stored, read straight from the database. */
@@ -180,9 +178,10 @@ describe('tracking against the Sequel247 sandbox', () => {
     await control.resetStats();
     // Park every earlier tracking so each test's pass only sees its own dockets (only those that
     // could fall due within a test are rewritten: FerretDB updates documents one by one).
-    await trackings().updateMany(
+    await scheduleTrackings(
+      t.db,
       { nextSyncAt: { $lt: new Date(Date.now() + DAY_MS / 2) } },
-      { $set: { nextSyncAt: new Date(Date.now() + DAY_MS) } },
+      new Date(Date.now() + DAY_MS),
     );
     // Earlier tests' unacknowledged changes are not this test's business.
     await trackings().updateMany({ orderAckPending: true }, { $set: { orderAckPending: false } });

@@ -15,6 +15,7 @@ import {
 import { ShipmentStatusChangedEvent } from './events/shipment-status-changed.event.js';
 import { Tracking } from './schemas/tracking.schema.js';
 import { HeldLease, LeaseCandidate, TrackingLeases } from './tracking-leases.service.js';
+import { TrackingSchedule } from './tracking-schedule.service.js';
 import {
   applyCourierTracking,
   CourierOutcome,
@@ -122,7 +123,7 @@ function emptyCounters(): Counters {
 }
 
 /**
- * Polls the courier for due trackings. A pass streams the due trackings through one cursor,
+ * Polls the courier for due trackings. A pass takes the due trackings from TrackingSchedule,
  * claims them batch by batch with leases (an insert per tracking, so another instance never gets
  * the same docket in the same window), keeps `concurrency` courier batches in flight, and writes
  * each tracking with one update by `_id` that bumps its `syncSeq`.
@@ -135,6 +136,7 @@ export class TrackingPoller {
   constructor(
     @InjectModel(Tracking.name) private readonly trackings: Model<Tracking>,
     private readonly leases: TrackingLeases,
+    private readonly schedule: TrackingSchedule,
     @Inject(SEQUEL247_CLIENT) private readonly courier: Sequel247Client,
     private readonly config: ConfigService<AllConfig, true>,
     private readonly events: EventEmitter2,
@@ -159,19 +161,17 @@ export class TrackingPoller {
       !doc.terminal && doc.nextSyncAt !== null && doc.nextSyncAt <= startedAt;
 
     // Only what was due when the pass started: what falls due meanwhile waits for the next pass,
-    // so a pass always ends. No sort: FerretDB would have to load every match to sort it, while
-    // an unsorted cursor streams (MongoDB walks the {terminal, nextSyncAt} index either way).
-    const cursor = this.trackings
-      .find({ terminal: false, nextSyncAt: { $lte: startedAt } }, { _id: 1, syncSeq: 1 })
-      .lean<Array<{ _id: string; syncSeq?: number }>>()
-      .cursor({ batchSize: Math.max(batchSize * concurrency, 100) });
+    // so a pass always ends. The schedule finds them slot by slot, by equality (see
+    // TrackingSchedule); `isDue` drops what is in the current minute's slot but not due yet.
+    const walk = await this.schedule.walk(startedAt);
+    const cursor = walk.candidates();
 
     const claimNext = serialized(async (): Promise<ClaimedTracking[] | null> => {
       const candidates: LeaseCandidate[] = [];
       while (candidates.length < batchSize) {
         const next = await cursor.next();
-        if (!next) break;
-        candidates.push({ id: next._id, seq: next.syncSeq ?? 0 });
+        if (next.done) break;
+        candidates.push({ id: next.value._id, seq: next.value.syncSeq ?? 0 });
       }
       if (candidates.length === 0) return null;
       return this.claim(passId, candidates, isDue);
@@ -190,8 +190,9 @@ export class TrackingPoller {
     try {
       await Promise.all(Array.from({ length: concurrency }, worker));
     } finally {
-      await cursor.close();
+      await cursor.return(undefined);
     }
+    await walk.finish();
     const reconciled = await this.reconcile();
     await this.leases.purgeExpired(new Date(Date.now() - LEASE_PURGE_AFTER_MS));
 

@@ -16,6 +16,7 @@ import { TrackingStatus } from '../sequel247/tracking-status.js';
 import { Role } from '../users/role.enum.js';
 import { TrackingSyncPassCompletedEvent } from './events/tracking-sync-pass-completed.event.js';
 import { Tracking } from './schemas/tracking.schema.js';
+import { dueMinuteOf } from './tracking-state.js';
 import { SyncPassSummary, TrackingPoller } from './tracking-poller.service.js';
 import { StoredTracking, toTrackingView, TrackingView } from './tracking-view.js';
 import {
@@ -90,6 +91,7 @@ export class TrackingService {
    */
   async registerShipment(input: StartTrackingInput): Promise<TrackingView> {
     const id = input.docketNumber;
+    const now = new Date();
     try {
       const created = await this.trackings.create({
         _id: id,
@@ -106,7 +108,8 @@ export class TrackingService {
         docketNumber: input.docketNumber,
         courierService: input.courierService ?? 'Sequel247',
         status: TrackingStatus.OrderPlaced,
-        nextSyncAt: new Date(),
+        nextSyncAt: now,
+        dueMinute: dueMinuteOf(now),
         orderStatusAcknowledged: TrackingStatus.OrderPlaced,
       });
       return this.view(created.toObject<StoredTracking>());
@@ -153,13 +156,18 @@ export class TrackingService {
     return this.courier.cancelShipment(docketNumber, reason);
   }
 
-  /** These dockets' trackings in one query (by `_id`), keyed by docket; unknown ones absent. */
+  /**
+   * These dockets' trackings, keyed by docket; unknown ones absent. One lookup by `_id` per
+   * docket, in parallel: an `_id` equality is an index lookup on MongoDB and on FerretDB, while
+   * FerretDB would answer one `$in` by reading the whole collection.
+   */
   async findByDockets(docketNumbers: string[]): Promise<Map<string, TrackingView>> {
     const ids = [...new Set(docketNumbers)];
+    const docs = await Promise.all(
+      ids.map((id) => this.trackings.findById(id).lean<StoredTracking>()),
+    );
     const result = new Map<string, TrackingView>();
-    if (ids.length === 0) return result;
-    const docs = await this.trackings.find({ _id: { $in: ids } }).lean<StoredTracking[]>();
-    for (const doc of docs) result.set(doc._id, this.view(doc));
+    for (const doc of docs) if (doc) result.set(doc._id, this.view(doc));
     return result;
   }
 

@@ -27,6 +27,8 @@ export const BASE_TEST_ENV: Record<string, string> = {
   LOG_LEVEL: 'silent',
   DEMO_DATA: 'false',
   TRACKING_SYNC_ENABLED: 'false',
+  // Exact poll intervals, so tests can assert them.
+  TRACKING_POLL_SPREAD_PERCENT: '0',
   // Tests register many users from one IP; the rate-limit test sets its own low limit.
   AUTH_RATE_LIMIT: '100000',
 };

@@ -107,6 +107,14 @@ export class Tracking {
   @Prop({ type: Date, default: null })
   nextSyncAt: Date | null;
 
+  /**
+   * `nextSyncAt`'s minute (minutes since the Unix epoch), null once terminal: the equality key
+   * a pass claims by, one minute slot at a time (see TrackingSchedule). FerretDB pushes an
+   * equality on it down to PostgreSQL; a range on `nextSyncAt` it would not.
+   */
+  @Prop({ type: Number, default: null })
+  dueMinute: number | null;
+
   @Prop({ required: true, default: 0 })
   consecutiveFailures: number;
 
@@ -144,7 +152,8 @@ export class Tracking {
 export type TrackingDocument = HydratedDocument<Tracking>;
 export const TrackingSchema = SchemaFactory.createForClass(Tracking);
 // The claim query: due, non-terminal trackings, most overdue first.
-TrackingSchema.index({ terminal: 1, nextSyncAt: 1 });
+TrackingSchema.index({ dueMinute: 1 });
+TrackingSchema.index({ terminal: 1, dueMinute: 1 });
 TrackingSchema.index({ order: 1 });
 TrackingSchema.index({ user: 1 });
 TrackingSchema.index({ orderAckPending: 1, statusChangedAt: 1 });
