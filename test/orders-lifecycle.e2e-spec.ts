@@ -184,34 +184,37 @@ describe('order lifecycle', () => {
     });
 
     describe('database queries per request', () => {
-      const counts = new Map<string, number>();
+      const queries: Array<{ collection: string; method: string; filter: unknown }> = [];
       beforeAll(() => {
-        mongoose.set('debug', (collection: string) => {
-          if (collection === 'orders') counts.set('orders', (counts.get('orders') ?? 0) + 1);
+        mongoose.set('debug', (collection: string, method: string, filter: unknown) => {
+          queries.push({ collection, method, filter });
         });
       });
-      afterEach(() => counts.clear());
+      afterEach(() => (queries.length = 0));
       afterAll(() => {
         mongoose.set('debug', false);
       });
 
-      async function ordersQueriesFor(path: string, user: TestUser): Promise<number> {
-        counts.clear();
+      async function queriesFor(path: string, user: TestUser) {
+        queries.length = 0;
         await t.http().get(path).set(bearer(user)).expect(200);
-        return counts.get('orders') ?? 0;
+        const of = (collection: string) => queries.filter((q) => q.collection === collection);
+        return { summaries: of('order_summaries'), orders: of('orders') };
       }
 
-      it('uses the same number of order queries for a page of 1 and a page of 30', async () => {
+      it('picks a page with one find and one count on the summaries, then reads each of its orders once by _id', async () => {
         const heavy = await registerCustomer(t);
         const p = await createProduct(100);
         for (let i = 0; i < 30; i++) await placeOrder(heavy, p.id);
-        const small = await ordersQueriesFor('/api/orders/my?limit=1', heavy);
-        const large = await ordersQueriesFor('/api/orders/my?limit=30', heavy);
-        expect(small).toBe(2); // find + count
-        expect(large).toBe(small);
-        const adminSmall = await ordersQueriesFor('/api/orders/admin?limit=1', admin);
-        const adminLarge = await ordersQueriesFor('/api/orders/admin?limit=100', admin);
-        expect(adminLarge).toBe(adminSmall);
+        for (const limit of [1, 30]) {
+          const { summaries, orders } = await queriesFor(`/api/orders/my?limit=${limit}`, heavy);
+          expect(summaries.map((q) => q.method).sort()).toEqual(['countDocuments', 'find']);
+          expect(orders).toHaveLength(limit);
+          for (const q of orders) expect(Object.keys(q.filter as object)).toEqual(['_id']);
+        }
+        const admin100 = await queriesFor('/api/orders/admin?limit=100', admin);
+        expect(admin100.summaries).toHaveLength(2);
+        expect(admin100.orders.every((q) => q.method === 'findOne')).toBe(true);
       });
     });
   });
@@ -393,13 +396,16 @@ describe('order lifecycle', () => {
       await placeOrder(b, cheap.id);
       await setStatus(aOrders[0].id, 'processing').expect(200);
       // Spread a's orders over known days: 1 Oct, 2 Oct, 3 Oct, 4 Oct 2026 (noon UTC).
+      // Lists sort and filter on the order summaries, so both get the new time.
       for (const [i, o] of aOrders.entries()) {
-        await t.db
-          .collection('orders')
-          .updateOne(
-            { _id: new ObjectId(o.id) },
-            { $set: { createdAt: new Date(Date.UTC(2026, 9, i + 1, 12)) } },
-          );
+        for (const collection of ['orders', 'order_summaries']) {
+          await t.db
+            .collection(collection)
+            .updateOne(
+              { _id: new ObjectId(o.id) },
+              { $set: { createdAt: new Date(Date.UTC(2026, 9, i + 1, 12)) } },
+            );
+        }
       }
     });
 

@@ -9,15 +9,20 @@ import { OrderViewAssembler } from './order-view.assembler.js';
 import { OrdersController } from './orders.controller.js';
 import { OrdersService } from './orders.service.js';
 import { Order, OrderSchema } from './schemas/order.schema.js';
+import { OrderSummary, OrderSummarySchema } from './schemas/order-summary.schema.js';
+import { OrderSummaries } from './order-summaries.service.js';
 import { TRACKING_INFO_SOURCE, TrackingModuleInfoSource } from './tracking-info.source.js';
 
 /**
- * Owns the `orders` collection. Depends on Tracking (to ship and to show tracking); Tracking
+ * Owns the `orders` collection and its list read model `order_summaries`. Depends on Tracking (to ship and to show tracking); Tracking
  * reports back only through events, handled by ShipmentEventsListener.
  */
 @Module({
   imports: [
-    MongooseModule.forFeature([{ name: Order.name, schema: OrderSchema }]),
+    MongooseModule.forFeature([
+      { name: Order.name, schema: OrderSchema },
+      { name: OrderSummary.name, schema: OrderSummarySchema },
+    ]),
     ProductsModule,
     TrackingModule,
   ],
@@ -26,6 +31,7 @@ import { TRACKING_INFO_SOURCE, TrackingModuleInfoSource } from './tracking-info.
   controllers: [AdminOrdersController, OrdersController],
   providers: [
     OrdersService,
+    OrderSummaries,
     OrderShippingService,
     OrderViewAssembler,
     ShipmentEventsListener,

@@ -30,6 +30,7 @@ import {
   STOCK_HOLDING_STATUSES,
 } from './order-state-machine.js';
 import { OrderStatus, StatusChangeSource } from './order-status.js';
+import { OrderSummaries } from './order-summaries.service.js';
 import { OrderViewAssembler } from './order-view.assembler.js';
 import {
   IdempotencyKeyReusedError,
@@ -105,6 +106,7 @@ export class OrdersService {
   constructor(
     @InjectModel(Order.name) private readonly orders: Model<Order>,
     private readonly products: ProductsService,
+    private readonly summaries: OrderSummaries,
     private readonly view: OrderViewAssembler,
     private readonly config: ConfigService<AllConfig, true>,
   ) {}
@@ -189,13 +191,13 @@ export class OrdersService {
   /** The caller's orders, newest first. */
   async listMine(userId: string, query: ListMyOrdersQueryDto): Promise<Page<OrderDto>> {
     const filter: Record<string, unknown> = { user: userId };
-    if (query.status?.length) filter.status = trusted({ $in: query.status });
+    if (query.status?.length) filter.status = statusFilter(query.status);
     return this.page(filter, SORTS['-createdAt'], query);
   }
 
   async listForAdmin(query: AdminListOrdersQueryDto): Promise<Page<OrderDto>> {
     const filter: Record<string, unknown> = {};
-    if (query.status?.length) filter.status = trusted({ $in: query.status });
+    if (query.status?.length) filter.status = statusFilter(query.status);
     if (query.user) filter.user = query.user;
     if (query.orderNumber) filter.orderNumber = query.orderNumber;
     const createdAt = createdAtRange(query.from, query.to);
@@ -270,15 +272,18 @@ export class OrdersService {
         actor: context.actor,
         note: context.note ?? null,
       };
-      const updated = await this.writes.run(String(current._id), () =>
-        this.orders
+      const updated = await this.writes.run(String(current._id), async () => {
+        const after = await this.orders
           .findOneAndUpdate(
             { _id: current._id, status: current.status },
             { $set: { status: to, ...extraSet }, $push: { statusHistory: entry } },
             { returnDocument: 'after' },
           )
-          .lean<LeanOrder>(),
-      );
+          .lean<LeanOrder>();
+        // Inside the order's lock, so this instance stores its summaries in write order.
+        if (after) await this.summaries.record(after);
+        return after;
+      });
       if (!updated) continue;
       if (releasesStock(current.status, to)) await this.releaseOrderStock(updated);
       return updated;
@@ -496,8 +501,11 @@ export class OrdersService {
   ): Promise<LeanOrder> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const created = await this.orders.create({ ...draft, orderNumber: generateOrderNumber() });
-        return created.toObject();
+        const created = (
+          await this.orders.create({ ...draft, orderNumber: generateOrderNumber() })
+        ).toObject<LeanOrder>();
+        await this.summaries.record(created);
+        return created;
       } catch (error) {
         if (!isDuplicateKey(error) || attempt >= ORDER_NUMBER_ATTEMPTS) throw error;
         // The other unique index: the caller turns it into a replay.
@@ -518,23 +526,29 @@ export class OrdersService {
     return { order: await this.view.one(order), replayed: true };
   }
 
-  /** One page: a find and a count, whatever the page size. */
+  /**
+   * One page: picked (and counted) on the slim order summaries, then only the page's orders
+   * read in full, each by `_id` (an index lookup on MongoDB and on FerretDB, where one `$in`
+   * would read the whole collection). Summaries found behind their orders are re-recorded.
+   */
   private async page(
     filter: Record<string, unknown>,
     sort: Record<string, 1 | -1>,
     query: { page: number; limit: number },
   ): Promise<Page<OrderDto>> {
-    const [orders, total] = await Promise.all([
-      this.orders
-        .find(filter)
-        .sort(sort)
-        .skip(skipFor(query))
-        .limit(query.limit)
-        .lean<LeanOrder[]>(),
-      this.orders.countDocuments(filter),
-    ]);
+    const { rows, total } = await this.summaries.page(filter, sort, skipFor(query), query.limit);
+    const found = await Promise.all(
+      rows.map((row) => this.orders.findById(row._id).lean<LeanOrder>()),
+    );
+    await this.summaries.healPage(rows, found);
+    const orders = found.filter((o): o is LeanOrder => o !== null);
     return { items: await this.view.many(orders), page: query.page, limit: query.limit, total };
   }
+}
+
+/** One status as an equality (FerretDB pushes that down to its index; not `$in`). */
+function statusFilter(statuses: OrderStatus[]): unknown {
+  return statuses.length === 1 ? statuses[0] : trusted({ $in: statuses });
 }
 
 function createdAtRange(from?: string, to?: string): Record<string, Date> | undefined {

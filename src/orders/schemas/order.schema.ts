@@ -181,12 +181,6 @@ export type LeanOrder = Order & { _id: Types.ObjectId };
 
 export const OrderSchema = SchemaFactory.createForClass(Order);
 OrderSchema.index({ idempotencyScope: 1 }, { unique: true, sparse: true });
-// One index per list query shape (see OrdersService.listMine / listForAdmin).
-OrderSchema.index({ user: 1, createdAt: -1 });
-OrderSchema.index({ user: 1, status: 1, createdAt: -1 });
-OrderSchema.index({ status: 1, createdAt: -1 });
-OrderSchema.index({ createdAt: -1 });
-OrderSchema.index({ status: 1, totalPaise: -1 });
-OrderSchema.index({ totalPaise: -1 });
+// Lists filter and sort on `order_summaries` (see OrderSummary), which holds their indexes.
 // The shipping reconciler: orders with a shipment request that never reached `shipped`.
 OrderSchema.index({ status: 1, 'shipment.requestedAt': 1 });
