@@ -26,7 +26,8 @@ import { UsersModule } from './users/users.module.js';
       useFactory: (config: ConfigService<AllConfig, true>) => {
         const uri = config.get('database.uri', { infer: true });
         if (!uri) throw new Error('MONGODB_URI is not set and no embedded database was started');
-        return { uri, serverSelectionTimeoutMS: 5_000, autoIndex: true };
+        const autoIndex = config.get('database.autoIndex', { infer: true });
+        return { uri, serverSelectionTimeoutMS: 5_000, autoIndex };
       },
     }),
     EventEmitterModule.forRoot(),

@@ -7,6 +7,7 @@ import mongoose from 'mongoose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EmbeddedDatabase } from '../src/dev/embedded/embedded-database.js';
+import { summaryOf } from '../src/orders/order-summaries.service.js';
 import { bearer, registerCustomer } from './support/auth.js';
 import { compiledSources, isAlive, spawnNode, waitForExit } from './support/child-process.js';
 import { ADDRESS } from './support/orders.js';
@@ -51,7 +52,7 @@ describe('GIN twins of the indexes the schemas declare', () => {
     await t.close();
   });
 
-  it('gives every btree index FerretDB made for the orders collection a GIN index on the same expressions', async () => {
+  it('gives the leading key of every btree index FerretDB made for the orders collection a GIN index', async () => {
     const model = t.app.get<mongoose.Connection>(getConnectionToken()).model('Order');
     await model.init(); // the app builds its indexes in the background at boot
     const table = await tableOf(client, t.databaseName, 'orders');
@@ -61,7 +62,8 @@ describe('GIN twins of the indexes the schemas declare', () => {
     const declared = model.schema.indexes();
     // _id, plus one per index the schema declares (unique fields included).
     expect(btrees.length).toBeGreaterThanOrEqual(declared.length + 1);
-    expect(gins.map((g) => g.columns).sort()).toEqual(btrees.map((b) => b.columns).sort());
+    const leadingKeys = new Set(btrees.map((b) => b.columns.split(', ')[0]));
+    expect(gins.map((g) => g.columns).sort()).toEqual([...leadingKeys].sort());
   });
 
   it('re-creates the twins when a collection is dropped and its indexes are made again', async () => {
@@ -72,7 +74,8 @@ describe('GIN twins of the indexes the schemas declare', () => {
     const indexes = await indexesOf(client, t.databaseName, table);
     const btrees = indexes.filter((i) => i.method === 'btree');
     expect(btrees.length).toBeGreaterThanOrEqual(3);
-    expect(indexes.filter((i) => i.method === 'gin').length).toBe(btrees.length);
+    const leadingKeys = new Set(btrees.map((b) => b.columns.split(', ')[0]));
+    expect(indexes.filter((i) => i.method === 'gin').length).toBe(leadingKeys.size);
   });
 
   it('drops a twin with its index', async () => {
@@ -91,12 +94,13 @@ describe('GIN twins of the indexes the schemas declare', () => {
     ]);
   });
 
-  it("serves a customer's order list through the GIN index (PostgreSQL's plan and its index counters)", async () => {
+  it("picks a customer's order page through the GIN index (PostgreSQL's plan and its index counters)", async () => {
     const customer = await registerCustomer(t);
     const me = new mongoose.Types.ObjectId(customer.user.id);
     const others = Array.from({ length: 40 }, () => new mongoose.Types.ObjectId());
     const now = Date.now();
     const docs = Array.from({ length: 2_000 }, (_, i) => ({
+      _id: new mongoose.Types.ObjectId(),
       orderNumber: `DKT-EXPLAIN-${i}`,
       user: i % 50 === 0 ? me : others[i % others.length],
       customerEmail: 'x@example.in',
@@ -121,14 +125,16 @@ describe('GIN twins of the indexes the schemas declare', () => {
       updatedAt: new Date(now - i * 60_000),
     }));
     await t.db.collection('orders').insertMany(docs);
-    const table = await tableOf(client, t.databaseName, 'orders');
+    // A list picks its page on the order summaries: that is the query to check.
+    await t.db.collection('order_summaries').insertMany(docs.map((d) => summaryOf(d as never)));
+    const table = await tableOf(client, t.databaseName, 'order_summaries');
     const qualified = `${pg.escapeIdentifier(t.databaseName)}.${pg.escapeIdentifier(table)}`;
     await client.query(`ANALYZE ${qualified}`);
 
     // FerretDB's own statement shape: key and value are both parameters. Run it enough times
     // that PostgreSQL would switch to a generic plan if plan_cache_mode allowed it.
     const { rows } = await client.query<{ user: unknown }>(
-      `SELECT _jsonb->'user' AS user FROM ${qualified} WHERE _jsonb->>'orderNumber' = 'DKT-EXPLAIN-0'`,
+      `SELECT _jsonb->'user' AS user FROM ${qualified} WHERE _jsonb->'orderNumber' @> '"DKT-EXPLAIN-0"'`,
     );
     await client.query(
       `PREPARE by_key(text, jsonb) AS SELECT _jsonb FROM ${qualified} WHERE _jsonb->$1 @> $2`,
@@ -141,14 +147,21 @@ describe('GIN twins of the indexes the schemas declare', () => {
     );
     await client.query('DEALLOCATE by_key');
     const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
-    expect(text).toMatch(/Bitmap Index Scan on g\S*user/);
+    expect(text).toMatch(/Bitmap Index Scan on g_\S+/);
     expect(text).not.toMatch(/Seq Scan/);
 
     const scans = async () => {
       const res = await client.query<{ n: string }>(
         `SELECT COALESCE(SUM(idx_scan), 0) AS n FROM pg_stat_user_indexes
-          WHERE schemaname = $1 AND relname = $2 AND indexrelname LIKE 'g%user%'`,
-        [t.databaseName, table],
+          WHERE schemaname = $1 AND relname = $2 AND indexrelid = (
+                SELECT indexrelid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                 WHERE c.relname LIKE 'g\\_%' AND pg_get_indexdef(i.indexrelid, 1, true) LIKE '%''user''%'
+                   AND i.indrelid = $3::regclass)`,
+        [
+          t.databaseName,
+          table,
+          `${pg.escapeIdentifier(t.databaseName)}.${pg.escapeIdentifier(table)}`,
+        ],
       );
       return Number(res.rows[0].n);
     };

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.js';
 import { createTestApp, TestApp } from './support/test-app.js';
 import { ADDRESS } from './support/orders.js';
+import { onQuery } from './support/query-log.js';
 
 const { ObjectId } = mongoose.mongo;
 
@@ -185,15 +186,14 @@ describe('order lifecycle', () => {
 
     describe('database queries per request', () => {
       const queries: Array<{ collection: string; method: string; filter: unknown }> = [];
+      let stop: () => void;
       beforeAll(() => {
-        mongoose.set('debug', (collection: string, method: string, filter: unknown) => {
-          queries.push({ collection, method, filter });
+        stop = onQuery(({ collection, method, args }) => {
+          queries.push({ collection, method, filter: args[0] });
         });
       });
       afterEach(() => (queries.length = 0));
-      afterAll(() => {
-        mongoose.set('debug', false);
-      });
+      afterAll(() => stop());
 
       async function queriesFor(path: string, user: TestUser) {
         queries.length = 0;

@@ -23,6 +23,11 @@ export interface DatabaseConfig {
   uri: string | undefined;
   /** Where the embedded PostgreSQL (under FerretDB) keeps its cluster when MONGODB_URI is unset. */
   embeddedDataDir: string;
+  /**
+   * Build the schemas' indexes at boot. Off in production, where building an index on a large
+   * collection is a deliberate step: `npm run db:indexes` before (or while) deploying.
+   */
+  autoIndex: boolean;
 }
 
 export const databaseConfig = registerAs('database', (): DatabaseConfig => {
@@ -30,5 +35,6 @@ export const databaseConfig = registerAs('database', (): DatabaseConfig => {
   return {
     uri: env.MONGODB_URI,
     embeddedDataDir: env.EMBEDDED_DB_DIR ?? '.data/postgres',
+    autoIndex: env.NODE_ENV !== 'production',
   };
 });

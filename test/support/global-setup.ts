@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { EmbeddedDatabase } from '../../src/dev/embedded/embedded-database.js';
+import { assertQueriesCovered } from './index-coverage.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -10,6 +11,8 @@ declare module 'vitest' {
     mongoBaseUri: string;
     /** URL of the PostgreSQL database FerretDB stores in (each MongoDB database is a schema). */
     postgresUrl: string;
+    /** Folder of this run's query logs (test/support/query-log.ts). */
+    queryLogDir: string;
   }
 }
 
@@ -19,20 +22,29 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'docket-test-pg-'));
+  const queryLogDir = mkdtempSync(path.join(tmpdir(), 'docket-test-queries-'));
   let db: EmbeddedDatabase;
   try {
     db = await EmbeddedDatabase.start({ dataDir, durable: false });
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(queryLogDir, { recursive: true, force: true });
     throw error;
   }
   project.provide('mongoBaseUri', db.uri);
   project.provide('postgresUrl', db.postgres.url());
+  project.provide('queryLogDir', queryLogDir);
   return async () => {
     try {
       await db.stop();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+    try {
+      // Every query the e2e run made must be served by an index the schemas declare.
+      if (project.name === 'e2e') await assertQueriesCovered(queryLogDir);
+    } finally {
+      rmSync(queryLogDir, { recursive: true, force: true });
     }
   };
 }

@@ -9,9 +9,7 @@ export async function scheduleTrackings(
   filter: mongoose.mongo.Filter<{ _id: string }>,
   when: Date,
 ): Promise<void> {
-  await db
-    .collection<{ _id: string }>('trackings')
-    .updateMany(filter, {
-      $set: { nextSyncAt: when, dueMinute: Math.floor(when.getTime() / 60_000) },
-    });
+  await db.collection<{ _id: string }>('trackings').updateMany(filter, {
+    $set: { nextSyncAt: when, dueMinute: Math.floor(when.getTime() / 60_000) },
+  });
 }

@@ -151,12 +151,16 @@ export class Tracking {
 
 export type TrackingDocument = HydratedDocument<Tracking>;
 export const TrackingSchema = SchemaFactory.createForClass(Tracking);
-// The claim query: due, non-terminal trackings, most overdue first.
+// The sync pass: due slots by equality; the first pass's look for the earliest open slot.
 TrackingSchema.index({ dueMinute: 1 });
 TrackingSchema.index({ terminal: 1, dueMinute: 1 });
-TrackingSchema.index({ order: 1 });
-TrackingSchema.index({ user: 1 });
+// Reconcile: unacknowledged status changes past their grace period.
 TrackingSchema.index({ orderAckPending: 1, statusChangedAt: 1 });
-// Admin list, newest first (stale/failing filters scan this order; they are rare admin reads).
-TrackingSchema.index({ status: 1, createdAt: -1 });
-TrackingSchema.index({ createdAt: -1 });
+// Lookups by order and by customer.
+TrackingSchema.index({ order: 1, createdAt: 1, _id: 1 });
+TrackingSchema.index({ user: 1 });
+// The admin list (TrackingService.list): newest first, by status, stale or failing.
+TrackingSchema.index({ createdAt: -1, _id: -1 });
+TrackingSchema.index({ status: 1, createdAt: -1, _id: -1 });
+TrackingSchema.index({ stale: 1, createdAt: -1, _id: -1 });
+TrackingSchema.index({ consecutiveFailures: 1 });
