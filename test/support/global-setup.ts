@@ -43,6 +43,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     try {
       // Every query the e2e run made must be served by an index the schemas declare.
       if (project.name === 'e2e') await assertQueriesCovered(queryLogDir);
+    } catch (error) {
+      // A teardown error alone would not fail the run: make it fail.
+      console.error(String(error));
+      process.exitCode = 1;
+      throw error;
     } finally {
       rmSync(queryLogDir, { recursive: true, force: true });
     }

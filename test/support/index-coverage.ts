@@ -37,6 +37,18 @@ export const INTENTIONAL_SCANS: Array<{
     filterKeys: [],
     reason: 'boot-time repair of missing order summaries reads every order once (a cursor)',
   },
+  {
+    collection: 'products',
+    method: 'countDocuments',
+    filterKeys: ['$or'],
+    reason: 'catalogue search by name or SKU substring: a regex uses no index (a small collection)',
+  },
+  {
+    collection: 'users',
+    method: 'countDocuments',
+    filterKeys: ['$or'],
+    reason: 'admin user search by email or name substring: a regex uses no index',
+  },
 ];
 
 /** Every index the app's schemas declare (plus `_id`), from src/**\/*.schema.ts. */
