@@ -34,7 +34,11 @@ async function indexesOf(
   );
   return res.rows.map((r) => {
     const m = /USING (\w+) \((.*)\)$/.exec(r.indexdef)!;
-    return { name: r.indexname, method: m[1], columns: m[2].replace(/\s+DESC/g, '') };
+    return {
+      name: r.indexname,
+      method: m[1],
+      columns: m[2].replace(/\s+DESC/g, '').replace(/ jsonb_path_ops/g, ''),
+    };
   });
 }
 

@@ -6,6 +6,8 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -36,6 +38,7 @@ export async function compiledSources(): Promise<string> {
   const root = path.join(projectRoot, '.cache', 'e2e-build', hash.digest('hex').slice(0, 16));
   const out = path.join(root, 'src');
   if (existsSync(out)) return out;
+  removeOldBuilds(path.dirname(root));
 
   const staging = path.join(root, `staging-${randomBytes(4).toString('hex')}`);
   for (const file of files) {
@@ -62,6 +65,17 @@ export async function compiledSources(): Promise<string> {
     if (!existsSync(out)) throw error;
   }
   return out;
+}
+
+/** Builds of other sources, left by earlier runs, once they are an hour old. */
+function removeOldBuilds(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir)) {
+    const full = path.join(dir, entry);
+    if (Date.now() - statSync(full).mtimeMs > 3_600_000) {
+      rmSync(full, { recursive: true, force: true });
+    }
+  }
 }
 
 /** A node child process whose stdout lines are collected. */

@@ -151,14 +151,13 @@ export class Tracking {
 
 export type TrackingDocument = HydratedDocument<Tracking>;
 export const TrackingSchema = SchemaFactory.createForClass(Tracking);
-// The sync pass: due slots by equality; the first pass's look for the earliest open slot.
+// The sync pass: due slots by equality; the first pass's look for the earliest open slot
+// (`{terminal: false}` sorted by dueMinute). Every index costs each sync write, so no more.
 TrackingSchema.index({ dueMinute: 1 });
-TrackingSchema.index({ terminal: 1, dueMinute: 1 });
 // Reconcile: unacknowledged status changes past their grace period.
 TrackingSchema.index({ orderAckPending: 1, statusChangedAt: 1 });
-// Lookups by order and by customer.
+// Trackings of an order.
 TrackingSchema.index({ order: 1, createdAt: 1, _id: 1 });
-TrackingSchema.index({ user: 1 });
 // The admin list (TrackingService.list): newest first, by status, stale or failing.
 TrackingSchema.index({ createdAt: -1, _id: -1 });
 TrackingSchema.index({ status: 1, createdAt: -1, _id: -1 });
