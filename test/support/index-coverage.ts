@@ -214,7 +214,16 @@ export function checkCoverage(queries: LoggedQuery[], indexes: DeclaredIndex[]):
         scans.set(name, scan.reason);
         continue;
       }
-      const index = indexes.find((i) => i.collection === shape.collection && serves(i.keys, shape));
+      // The serving index that matches the most equality keys (what a planner would prefer).
+      const { equality } = splitFilter(shape.filter);
+      const matched = (keys: IndexKeys) => {
+        let n = 0;
+        while (n < keys.length && equality.includes(keys[n][0])) n++;
+        return n;
+      };
+      const index = indexes
+        .filter((i) => i.collection === shape.collection && serves(i.keys, shape))
+        .sort((a, b) => matched(b.keys) - matched(a.keys))[0];
       if (index) covered.set(name, index.keys.map(([f, d]) => `${f}:${d}`).join(','));
       else uncovered.add(name);
     }
