@@ -1,7 +1,7 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TrackingStatus } from '../src/sequel247/tracking-status.js';
+import { TrackingStatus } from '../src/courier/tracking-status.js';
 import { formatScanTime } from '../src/sequel247-sandbox/ist-time.js';
 import {
   Sequel247Sandbox,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TrackingStatus } from '../sequel247/tracking-status.js';
+import { TrackingStatus } from '../courier/tracking-status.js';
 import { courierMoves, ORDER_STATUS_FOR_TRACKING } from './courier-status.map.js';
 import { OrderStatus } from './order-status.js';
 

@@ -1,4 +1,4 @@
-import { TrackingStatus } from '../sequel247/tracking-status.js';
+import { TrackingStatus } from '../courier/tracking-status.js';
 import { canTransition } from './order-state-machine.js';
 import { OrderStatus, StatusChangeSource } from './order-status.js';
 

@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { ValidationFailedError } from '../common/errors/domain-error.js';
 import type { AllConfig } from '../config/index.js';
 import { KeyedMutex } from '../products/keyed-mutex.js';
-import type { CreateShipmentInput } from '../sequel247/sequel247-client.interface.js';
+import type { CreateShipmentInput } from '../courier/courier-provider.interface.js';
 import { TrackingService } from '../tracking/tracking.service.js';
 import { DocketAlreadyUsedError } from '../tracking/tracking.errors.js';
 import type { OrderDto } from './dto/order.dto.js';
@@ -231,14 +231,18 @@ export class OrderShippingService {
       packages: dto.packages ?? 1,
       ...(dto.pickUpDate ? { pickUpDate: dto.pickUpDate } : {}),
     };
-    const booked = await this.tracking.bookShipment(input);
+    const booked = await this.tracking.bookShipment(DEFAULT_COURIER, input);
     this.logger.log(`Booked docket ${booked.docketNumber} for order ${order.orderNumber}`);
     return booked.docketNumber;
   }
 
   private async cancelUnusedBooking(docket: string, orderNumber: string): Promise<void> {
     try {
-      await this.tracking.cancelBooking(docket, `Duplicate booking for order ${orderNumber}`);
+      await this.tracking.cancelBooking(
+        DEFAULT_COURIER,
+        docket,
+        `Duplicate booking for order ${orderNumber}`,
+      );
     } catch (error) {
       this.logger.error(
         `Docket ${docket} was booked for ${orderNumber} but not used, and cancelling it failed: ${errorMessage(error)}`,

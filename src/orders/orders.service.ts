@@ -21,7 +21,7 @@ import {
   requestFingerprint,
 } from './order-lines.js';
 import { generateOrderNumber } from './order-number.js';
-import type { TrackingStatus } from '../sequel247/tracking-status.js';
+import type { TrackingStatus } from '../courier/tracking-status.js';
 import { courierMoves } from './courier-status.map.js';
 import {
   checkTransition,

@@ -1,5 +1,5 @@
-import type { TrackingScan } from '../sequel247/sequel247-client.interface.js';
-import { TERMINAL_TRACKING_STATUSES, TrackingStatus } from '../sequel247/tracking-status.js';
+import type { TrackingScan } from '../courier/courier-provider.interface.js';
+import { TERMINAL_TRACKING_STATUSES, TrackingStatus } from '../courier/tracking-status.js';
 
 /** One scan as stored on a tracking. `status` is null for a code we do not know. */
 export interface HistoryEntry {

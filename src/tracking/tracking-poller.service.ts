@@ -1,17 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model } from 'mongoose';
 import { errorMessage as messageOf } from '../common/errors/error-message.js';
 import type { AllConfig } from '../config/index.js';
-import {
-  SEQUEL247_CLIENT,
-  type Sequel247Client,
-  type ShipmentTracking,
-} from '../sequel247/sequel247-client.interface.js';
+import type { CourierProvider, ShipmentTracking } from '../courier/courier-provider.interface.js';
+import { CourierRegistry } from '../courier/courier-registry.js';
 import { ShipmentStatusChangedEvent } from './events/shipment-status-changed.event.js';
 import { Tracking } from './schemas/tracking.schema.js';
 import { HeldLease, LeaseCandidate, TrackingLeases } from './tracking-leases.service.js';
@@ -135,7 +132,7 @@ export class TrackingPoller {
   constructor(
     @InjectModel(Tracking.name) private readonly trackings: Model<Tracking>,
     private readonly leases: TrackingLeases,
-    @Inject(SEQUEL247_CLIENT) private readonly courier: Sequel247Client,
+    private readonly couriers: CourierRegistry,
     private readonly config: ConfigService<AllConfig, true>,
     private readonly events: EventEmitter2,
   ) {}
@@ -292,16 +289,28 @@ export class TrackingPoller {
 
   /** Polls one claimed batch, writes every result and releases the leases; never throws. */
   private async syncBatch(batch: ClaimedTracking[], counters: Counters): Promise<void> {
-    let results: Map<string, CourierResult>;
-    try {
-      results = await this.askCourier(
-        batch.map((c) => c.doc.docketNumber),
-        counters,
-      );
-    } catch (error) {
-      // askCourier maps every courier failure; this is a last guard so a pass never stops.
-      const failed: CourierResult = { kind: 'failed', error: errorMessage(error) };
-      results = new Map(batch.map((c) => [c.doc.docketNumber, failed]));
+    const results = new Map<string, CourierResult>();
+    // A batch may mix couriers: one trackMany per courier.
+    const byCourier = new Map<string, string[]>();
+    for (const { doc } of batch) {
+      const dockets = byCourier.get(doc.courierService) ?? [];
+      dockets.push(doc.docketNumber);
+      byCourier.set(doc.courierService, dockets);
+    }
+    for (const [courierService, dockets] of byCourier) {
+      try {
+        const provider = this.couriers.get(courierService);
+        if (!provider.capabilities.polling) {
+          throw new Error(`${courierService} is not polled; its milestones are recorded by hand`);
+        }
+        for (const [docket, result] of await this.askCourier(provider, dockets, counters)) {
+          results.set(docket, result);
+        }
+      } catch (error) {
+        // askCourier maps every courier failure; this is a last guard so a pass never stops.
+        const failed: CourierResult = { kind: 'failed', error: errorMessage(error) };
+        for (const docket of dockets) results.set(docket, failed);
+      }
     }
     try {
       await this.writeResults(batch, results, counters);
@@ -321,13 +330,14 @@ export class TrackingPoller {
    * per docket, so one bad docket cannot sink its neighbours.
    */
   private async askCourier(
+    courier: CourierProvider,
     dockets: string[],
     counters: Counters,
   ): Promise<Map<string, CourierResult>> {
     const results = new Map<string, CourierResult>();
     try {
       counters.courierCalls += 1;
-      const answer = await this.courier.trackMany(dockets);
+      const answer = await courier.trackMany(dockets);
       for (const tracking of answer.found) {
         results.set(tracking.docketNumber, { kind: 'found', tracking });
       }
@@ -359,11 +369,12 @@ export class TrackingPoller {
       this.logger.warn(
         `Batch of ${dockets.length} failed (${errorMessage(error)}); retrying docket by docket`,
       );
-      return this.askCourierOneByOne(dockets, counters);
+      return this.askCourierOneByOne(courier, dockets, counters);
     }
   }
 
   private async askCourierOneByOne(
+    courier: CourierProvider,
     dockets: string[],
     counters: Counters,
   ): Promise<Map<string, CourierResult>> {
@@ -376,7 +387,15 @@ export class TrackingPoller {
       }
       try {
         counters.courierCalls += 1;
-        results.set(docket, { kind: 'found', tracking: await this.courier.track(docket) });
+        const answer = await courier.trackMany([docket]);
+        const [tracking] = answer.found;
+        const [missing] = answer.notFound;
+        results.set(
+          docket,
+          tracking
+            ? { kind: 'found', tracking }
+            : { kind: 'not_found', reason: missing?.reason ?? 'No tracking information found' },
+        );
       } catch (error) {
         if (isDocketNotFound(error)) {
           results.set(docket, { kind: 'not_found', reason: errorMessage(error) });

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { Sequel247Module } from '../sequel247/sequel247.module.js';
+import { CourierModule } from '../courier/courier.module.js';
 import { TrackingLease, TrackingLeaseSchema } from './schemas/tracking-lease.schema.js';
 import { Tracking, TrackingSchema } from './schemas/tracking.schema.js';
 import { TrackingLeases } from './tracking-leases.service.js';
@@ -19,7 +19,7 @@ import { TrackingService } from './tracking.service.js';
       { name: Tracking.name, schema: TrackingSchema },
       { name: TrackingLease.name, schema: TrackingLeaseSchema },
     ]),
-    Sequel247Module,
+    CourierModule,
   ],
   controllers: [TrackingController],
   providers: [TrackingService, TrackingPoller, TrackingLeases, TrackingSyncService],

@@ -1,18 +1,15 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, mongo, Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Page, skipFor } from '../common/pagination/pagination.js';
-import type { AllConfig } from '../config/index.js';
-import {
-  type CreatedShipment,
-  type CreateShipmentInput,
-  SEQUEL247_CLIENT,
-  type Sequel247Client,
-} from '../sequel247/sequel247-client.interface.js';
-import { TrackingStatus } from '../sequel247/tracking-status.js';
+import type {
+  CreatedShipment,
+  CreateShipmentInput,
+} from '../courier/courier-provider.interface.js';
+import { CourierRegistry } from '../courier/courier-registry.js';
+import { TrackingStatus } from '../courier/tracking-status.js';
 import { Role } from '../users/role.enum.js';
 import { TrackingSyncPassCompletedEvent } from './events/tracking-sync-pass-completed.event.js';
 import { Tracking } from './schemas/tracking.schema.js';
@@ -59,17 +56,15 @@ export class TrackingService {
   constructor(
     @InjectModel(Tracking.name) private readonly trackings: Model<Tracking>,
     private readonly poller: TrackingPoller,
-    private readonly config: ConfigService<AllConfig, true>,
     private readonly events: EventEmitter2,
-    @Inject(SEQUEL247_CLIENT) private readonly courier: Sequel247Client,
+    private readonly couriers: CourierRegistry,
   ) {}
 
-  private get urlTemplate(): string {
-    return this.config.getOrThrow('sequel247.trackingUrlTemplate', { infer: true });
-  }
-
   private view(doc: StoredTracking): TrackingView {
-    return toTrackingView(doc, this.urlTemplate);
+    const provider = this.couriers.has(doc.courierService)
+      ? this.couriers.get(doc.courierService)
+      : null;
+    return toTrackingView(doc, (n) => provider?.trackingUrl(n) ?? null);
   }
 
   /**
@@ -142,15 +137,15 @@ export class TrackingService {
   /**
    * Books a shipment with the courier and returns the docket it issued. Not retried after a
    * timeout (the courier may have booked it): the caller records the docket before anything else.
-   * @throws Sequel247Error
+   * @throws UnknownCourierError | CourierCapabilityError | the provider's errors
    */
-  bookShipment(input: CreateShipmentInput): Promise<CreatedShipment> {
-    return this.courier.createShipment(input);
+  bookShipment(courierService: string, input: CreateShipmentInput): Promise<CreatedShipment> {
+    return this.couriers.get(courierService).book(input);
   }
 
   /** Cancels a booking with the courier (one Docket booked but could not use). */
-  cancelBooking(docketNumber: string, reason: string): Promise<void> {
-    return this.courier.cancelShipment(docketNumber, reason);
+  cancelBooking(courierService: string, docketNumber: string, reason: string): Promise<void> {
+    return this.couriers.get(courierService).cancel(docketNumber, reason);
   }
 
   /** These dockets' trackings in one query (by `_id`), keyed by docket; unknown ones absent. */

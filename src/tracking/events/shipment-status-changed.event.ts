@@ -1,4 +1,4 @@
-import type { TrackingStatus } from '../../sequel247/tracking-status.js';
+import type { TrackingStatus } from '../../courier/tracking-status.js';
 
 /**
  * A tracking's normalised status really changed (or, with `replayed`, reconcile re-sends a change
