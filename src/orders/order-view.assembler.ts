@@ -1,33 +1,89 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { CourierRegistry } from '../courier/courier-registry.js';
 import type { OrderDto } from './dto/order.dto.js';
+import type { OrderShipmentDto } from './dto/order-shipment.dto.js';
 import type { TrackingInfoDto } from './dto/tracking-info.dto.js';
+import { fulfilmentOf, latestMoved, shipmentsOf } from './order-fulfilment.js';
+import { type OrderShipment, ShipmentStage } from './schemas/order-shipment.schema.js';
 import type { LeanOrder } from './schemas/order.schema.js';
-import { TRACKING_INFO_SOURCE, type TrackingInfoSource } from './tracking-info.source.js';
 
 /**
- * The one place an order becomes a response. Every read path goes through `many`/`one`, so the
- * tracking block is fetched with a single batch call per request, whatever the page size.
+ * The one place an order becomes a response. Everything comes from the order document: its
+ * parcels' summaries are kept current by the tracking events, so no read needs the tracking
+ * collection.
  */
 @Injectable()
 export class OrderViewAssembler {
-  constructor(@Inject(TRACKING_INFO_SOURCE) private readonly tracking: TrackingInfoSource) {}
+  constructor(private readonly couriers: CourierRegistry) {}
 
-  async many(orders: LeanOrder[]): Promise<OrderDto[]> {
-    if (orders.length === 0) return [];
-    const info = await this.tracking.forOrders(
-      orders.map((o) => ({
-        orderId: String(o._id),
-        trackingNumber: o.trackingNumber ?? null,
-        courierService: o.courierService ?? null,
-      })),
-    );
-    return orders.map((o) => toOrderDto(o, info.get(String(o._id)) ?? trackingFromOrder(o)));
+  many(orders: LeanOrder[]): Promise<OrderDto[]> {
+    return Promise.resolve(orders.map((o) => this.toDto(o)));
   }
 
   async one(order: LeanOrder): Promise<OrderDto> {
     const [dto] = await this.many([order]);
     return dto;
   }
+
+  private toDto(order: LeanOrder): OrderDto {
+    const shipments = shipmentsOf(order);
+    const views = shipments.map((s) => this.shipmentView(s));
+    const left = shipments.filter((s) => s.stage === ShipmentStage.Shipped);
+    const latest = latestMoved(left);
+    const info = latest
+      ? trackingInfoOf(views[shipments.indexOf(latest)], latest)
+      : trackingFromOrder(order);
+    return toOrderDto(order, info, views, fulfilmentOf(order, shipments));
+  }
+
+  private shipmentView(s: OrderShipment): OrderShipmentDto {
+    const provider = this.couriers.has(s.courierService)
+      ? this.couriers.get(s.courierService)
+      : null;
+    return {
+      docketNumber: s.docketNumber,
+      courierService: s.courierService,
+      carrierName: s.carrierName ?? null,
+      booked: s.booked,
+      lines: s.lines.map((l) => ({
+        product: String(l.product),
+        sku: l.sku,
+        name: l.name,
+        quantity: l.quantity,
+      })),
+      stage: s.stage,
+      status: s.status,
+      estimatedDelivery: s.estimatedDelivery ?? null,
+      trackingHistory: (s.history ?? []).map((h) => ({
+        status: h.status ?? null,
+        code: h.code,
+        description: h.description ?? '',
+        location: h.location ?? null,
+        occurredAt: h.occurredAt,
+      })),
+      trackingUrl: provider?.trackingUrl(s.docketNumber) ?? null,
+      requestedAt: s.requestedAt,
+      shippedAt: s.shippedAt ?? null,
+      lastMovedAt: s.lastMovedAt,
+      deliveredAt: s.deliveredAt ?? null,
+      returnedAt: s.returnedAt ?? null,
+      restocked: Boolean(s.restockedAt),
+    };
+  }
+}
+
+/** The seed's tracking block for one parcel. */
+function trackingInfoOf(view: OrderShipmentDto, shipment: OrderShipment): TrackingInfoDto {
+  return {
+    hasTracking: true,
+    docketNumber: view.docketNumber,
+    courierService: view.courierService,
+    status: view.status,
+    estimatedDelivery: view.estimatedDelivery,
+    trackingHistory: view.trackingHistory,
+    lastUpdatedAt: shipment.lastUpdatedAt ?? null,
+    trackingUrl: view.trackingUrl,
+  };
 }
 
 /** Tracking as far as the order itself knows: the docket number once shipped, nothing live. */
@@ -44,7 +100,12 @@ export function trackingFromOrder(order: LeanOrder): TrackingInfoDto {
   };
 }
 
-export function toOrderDto(order: LeanOrder, trackingInfo: TrackingInfoDto): OrderDto {
+export function toOrderDto(
+  order: LeanOrder,
+  trackingInfo: TrackingInfoDto,
+  shipments: OrderShipmentDto[] = [],
+  fulfilment = fulfilmentOf(order),
+): OrderDto {
   const address = order.shippingAddress;
   return {
     id: String(order._id),
@@ -85,6 +146,8 @@ export function toOrderDto(order: LeanOrder, trackingInfo: TrackingInfoDto): Ord
     trackingNumber: order.trackingNumber ?? null,
     courierService: order.courierService ?? null,
     trackingInfo,
+    shipments,
+    fulfilment,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
   };

@@ -1,25 +1,29 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { CourierModule } from '../courier/courier.module.js';
 import { ProductsModule } from '../products/products.module.js';
 import { TrackingModule } from '../tracking/tracking.module.js';
 import { AdminOrdersController } from './admin-orders.controller.js';
 import { ShipmentEventsListener } from './listeners/shipment-events.listener.js';
+import { OrderShipmentsService } from './order-shipments.service.js';
 import { OrderShippingService } from './order-shipping.service.js';
+import { OrderWriteLock } from './order-write-lock.js';
 import { OrderViewAssembler } from './order-view.assembler.js';
 import { OrdersController } from './orders.controller.js';
 import { OrdersService } from './orders.service.js';
 import { Order, OrderSchema } from './schemas/order.schema.js';
-import { TRACKING_INFO_SOURCE, TrackingModuleInfoSource } from './tracking-info.source.js';
 
 /**
- * Owns the `orders` collection. Depends on Tracking (to ship and to show tracking); Tracking
- * reports back only through events, handled by ShipmentEventsListener.
+ * Owns the `orders` collection (with each order's parcels). Depends on the courier seam and on
+ * Tracking (to ship); Tracking reports back only through events, handled by
+ * ShipmentEventsListener, which keeps the parcels' summaries on the order current.
  */
 @Module({
   imports: [
     MongooseModule.forFeature([{ name: Order.name, schema: OrderSchema }]),
     ProductsModule,
     TrackingModule,
+    CourierModule,
   ],
   // AdminOrdersController first: its static `orders/admin` routes must be registered before
   // OrdersController's `orders/:orderId`.
@@ -29,7 +33,8 @@ import { TRACKING_INFO_SOURCE, TrackingModuleInfoSource } from './tracking-info.
     OrderShippingService,
     OrderViewAssembler,
     ShipmentEventsListener,
-    { provide: TRACKING_INFO_SOURCE, useClass: TrackingModuleInfoSource },
+    OrderShipmentsService,
+    OrderWriteLock,
   ],
   exports: [OrdersService, OrderShippingService],
 })

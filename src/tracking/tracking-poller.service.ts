@@ -10,6 +10,7 @@ import type { AllConfig } from '../config/index.js';
 import type { CourierProvider, ShipmentTracking } from '../courier/courier-provider.interface.js';
 import { CourierRegistry } from '../courier/courier-registry.js';
 import { ShipmentStatusChangedEvent } from './events/shipment-status-changed.event.js';
+import { ShipmentTrackingUpdatedEvent } from './events/shipment-tracking-updated.event.js';
 import { Tracking } from './schemas/tracking.schema.js';
 import { HeldLease, LeaseCandidate, TrackingLeases } from './tracking-leases.service.js';
 import {
@@ -420,7 +421,7 @@ export class TrackingPoller {
     const now = new Date();
     const safetyMs = Math.min(5_000, this.settings.leaseMs / 10);
     const writes: AnyBulkWriteOperation<Tracking>[] = [];
-    const events: ShipmentStatusChangedEvent[] = [];
+    const events: Array<ShipmentStatusChangedEvent | ShipmentTrackingUpdatedEvent> = [];
     // Counted only once the batch is stored; a storage error counts the batch as failed instead.
     const local = emptyCounters();
 
@@ -444,6 +445,8 @@ export class TrackingPoller {
           set.orderAckPending = true;
           local.statusChanged += 1;
           events.push(eventFor({ ...doc, ...set }, false, outcome));
+        } else if (outcome.changed) {
+          events.push(updateFor({ ...doc, ...set }, now));
         }
         if (outcome.changed) local.changed += 1;
         else local.unchanged += 1;
@@ -499,9 +502,15 @@ export class TrackingPoller {
   }
 
   /** A listener's failure is logged, not thrown: reconcile re-sends unacknowledged changes. */
-  private async publish(event: ShipmentStatusChangedEvent): Promise<void> {
+  private async publish(
+    event: ShipmentStatusChangedEvent | ShipmentTrackingUpdatedEvent,
+  ): Promise<void> {
+    const name =
+      event instanceof ShipmentStatusChangedEvent
+        ? ShipmentStatusChangedEvent.eventName
+        : ShipmentTrackingUpdatedEvent.eventName;
     try {
-      await this.events.emitAsync(ShipmentStatusChangedEvent.eventName, event);
+      await this.events.emitAsync(name, event);
     } catch (error) {
       this.logger.error(
         `A listener failed on ${event.docketNumber} → ${event.status}: ${errorMessage(error)}`,
@@ -522,6 +531,8 @@ function eventFor(
     orderNumber: doc.orderNumber,
     userId: String(doc.user),
     docketNumber: doc.docketNumber,
+    courierService: doc.courierService,
+    history: historyOf(doc),
     previousStatus: outcome ? outcome.previousStatus : (doc.orderStatusAcknowledged ?? null),
     status: doc.status,
     rawStatusCode: doc.rawStatusCode ?? null,
@@ -529,6 +540,18 @@ function eventFor(
     estimatedDelivery: doc.estimatedDelivery ?? null,
     replayed,
   });
+}
+
+function updateFor(doc: StoredTracking, now: Date): ShipmentTrackingUpdatedEvent {
+  return new ShipmentTrackingUpdatedEvent(
+    String(doc.order),
+    doc.docketNumber,
+    doc.courierService,
+    doc.status,
+    doc.estimatedDelivery ?? null,
+    historyOf(doc),
+    now,
+  );
 }
 
 function snapshotOf(doc: StoredTracking): TrackingSnapshot {
