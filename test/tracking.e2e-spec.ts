@@ -695,7 +695,7 @@ describe('tracking against the Sequel247 sandbox', () => {
     });
 
     it('answers 400 for a malformed docket and 401 without a token', async () => {
-      const res = await t.http().get('/api/tracking/12345').set(bearer(customer)).expect(400);
+      const res = await t.http().get('/api/tracking/bad!docket').set(bearer(customer)).expect(400);
       expect(res.body.error.details[0].field).toBe('docketNumber');
       await t.http().get(`/api/tracking/${docket}`).expect(401);
     });

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted } from 'mongoose';
 import { errorMessage } from '../common/errors/error-message.js';
 import { canMoveTo, TRACKING_STATUS_RANK, TrackingStatus } from '../courier/tracking-status.js';
+import { DeliveryEstimatesService } from '../delivery-estimates/delivery-estimates.service.js';
 import { ProductsService } from '../products/products.service.js';
 import {
   latestMoved,
@@ -94,6 +95,7 @@ export class OrderShipmentsService {
     @InjectModel(Order.name) private readonly orders: Model<Order>,
     private readonly writes: OrderWriteLock,
     private readonly products: ProductsService,
+    private readonly estimates: DeliveryEstimatesService,
   ) {}
 
   /**
@@ -163,7 +165,7 @@ export class OrderShipmentsService {
     docketNumber: string,
     context: StatusChangeContext,
   ): Promise<ShipmentsWrite> {
-    return this.update(orderId, context, (order, shipments) => {
+    const write = await this.update(orderId, context, (order, shipments) => {
       const shipment = this.find(order, shipments, docketNumber);
       if (shipment.stage === ShipmentStage.Shipped) return { shipments, unchanged: true };
       const now = new Date();
@@ -172,6 +174,29 @@ export class OrderShipmentsService {
       shipment.lastMovedAt = now;
       return { shipments };
     });
+    await this.recordDispatch(write.order, docketNumber);
+    return write;
+  }
+
+  /**
+   * Tells Delivery estimates the parcel left (idempotent, so a repeated or repaired ship call
+   * records it once). Only a transit-time sample is at stake: a failure is logged, not thrown.
+   */
+  private async recordDispatch(order: LeanOrder, docketNumber: string): Promise<void> {
+    const shipment = shipmentsOf(order).find((s) => s.docketNumber === docketNumber);
+    if (!shipment?.shippedAt) return;
+    try {
+      await this.estimates.recordDispatch({
+        docketNumber,
+        courierService: shipment.courierService,
+        destinationPincode: order.shippingAddress.pincode,
+        dispatchedAt: shipment.shippedAt,
+      });
+    } catch (error) {
+      this.logger.warn(
+        `Dispatch of ${docketNumber} not recorded for estimates: ${errorMessage(error)}`,
+      );
+    }
   }
 
   /** Forgets a requested parcel that could not go ahead (its docket belongs to another order). */

@@ -165,6 +165,28 @@ export class OrderShippingService {
   }
 
   /**
+   * An admin records that a parcel came back to the store: its units go back in stock once and
+   * the order becomes `returned` when every shipped unit is back. Repeating it changes nothing.
+   * @throws OrderNotFoundError | ShipmentNotFoundError | ShipmentNotReturnableError
+   */
+  async recordReturn(
+    ref: string,
+    docketNumber: string,
+    admin: AuthUser,
+    note?: string,
+  ): Promise<OrderDto> {
+    const orderId = String((await this.orders.findForShipping(ref))._id);
+    const { order } = await this.flows.run(orderId, () =>
+      this.shipments.recordReturn(orderId, docketNumber, {
+        source: StatusChangeSource.Admin,
+        actor: admin.id,
+        note: note ?? `Parcel ${docketNumber} returned to the store`,
+      }),
+    );
+    return this.orders.toView(order);
+  }
+
+  /**
    * Completes parcels requested long enough ago whose ship steps never finished. Returns how
    * many it completed.
    */

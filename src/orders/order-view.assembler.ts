@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { CourierRegistry } from '../courier/courier-registry.js';
+import { TERMINAL_TRACKING_STATUSES } from '../courier/tracking-status.js';
+import { DeliveryWindowDto } from '../delivery-estimates/dto/delivery-window.dto.js';
+import {
+  DeliveryEstimatesService,
+  type ShipmentEstimateRequest,
+} from '../delivery-estimates/delivery-estimates.service.js';
+import type { ShipmentEstimate } from '../delivery-estimates/transit-statistics.js';
 import type { OrderDto } from './dto/order.dto.js';
 import type { OrderShipmentDto } from './dto/order-shipment.dto.js';
 import type { TrackingInfoDto } from './dto/tracking-info.dto.js';
@@ -14,10 +21,15 @@ import type { LeanOrder } from './schemas/order.schema.js';
  */
 @Injectable()
 export class OrderViewAssembler {
-  constructor(private readonly couriers: CourierRegistry) {}
+  constructor(
+    private readonly couriers: CourierRegistry,
+    private readonly estimates: DeliveryEstimatesService,
+  ) {}
 
-  many(orders: LeanOrder[]): Promise<OrderDto[]> {
-    return Promise.resolve(orders.map((o) => this.toDto(o)));
+  /** Delivery estimates for every parcel on the page come from one call (cached lane statistics). */
+  async many(orders: LeanOrder[]): Promise<OrderDto[]> {
+    const estimates = await this.estimates.forShipments(orders.flatMap(estimateRequestsOf));
+    return orders.map((o) => this.toDto(o, estimates));
   }
 
   async one(order: LeanOrder): Promise<OrderDto> {
@@ -25,9 +37,9 @@ export class OrderViewAssembler {
     return dto;
   }
 
-  private toDto(order: LeanOrder): OrderDto {
+  private toDto(order: LeanOrder, estimates: Map<string, ShipmentEstimate>): OrderDto {
     const shipments = shipmentsOf(order);
-    const views = shipments.map((s) => this.shipmentView(s));
+    const views = shipments.map((s) => this.shipmentView(s, estimates.get(s.docketNumber)));
     const left = shipments.filter((s) => s.stage === ShipmentStage.Shipped);
     const latest = latestMoved(left);
     const info = latest
@@ -36,7 +48,7 @@ export class OrderViewAssembler {
     return toOrderDto(order, info, views, fulfilmentOf(order, shipments));
   }
 
-  private shipmentView(s: OrderShipment): OrderShipmentDto {
+  private shipmentView(s: OrderShipment, estimate?: ShipmentEstimate): OrderShipmentDto {
     const provider = this.couriers.has(s.courierService)
       ? this.couriers.get(s.courierService)
       : null;
@@ -53,7 +65,9 @@ export class OrderViewAssembler {
       })),
       stage: s.stage,
       status: s.status,
-      estimatedDelivery: s.estimatedDelivery ?? null,
+      estimatedDelivery: estimate ? estimate.estimatedDelivery : (s.estimatedDelivery ?? null),
+      estimateSource: estimate ? estimate.estimateSource : s.estimatedDelivery ? 'courier' : null,
+      estimatedDeliveryWindow: DeliveryWindowDto.of(estimate?.window ?? null),
       trackingHistory: (s.history ?? []).map((h) => ({
         status: h.status ?? null,
         code: h.code,
@@ -72,6 +86,20 @@ export class OrderViewAssembler {
   }
 }
 
+/** Parcels that have left; the ones still travelling get Docket's own estimate where due. */
+function estimateRequestsOf(order: LeanOrder): ShipmentEstimateRequest[] {
+  return shipmentsOf(order)
+    .filter((s) => s.stage === ShipmentStage.Shipped)
+    .map((s) => ({
+      docketNumber: s.docketNumber,
+      courierService: s.courierService,
+      destinationPincode: order.shippingAddress.pincode,
+      dispatchedAt: s.shippedAt ?? s.requestedAt,
+      courierEstimatedDelivery: s.estimatedDelivery ?? null,
+      finished: TERMINAL_TRACKING_STATUSES.has(s.status) || Boolean(s.returnedAt),
+    }));
+}
+
 /** The seed's tracking block for one parcel. */
 function trackingInfoOf(view: OrderShipmentDto, shipment: OrderShipment): TrackingInfoDto {
   return {
@@ -80,6 +108,8 @@ function trackingInfoOf(view: OrderShipmentDto, shipment: OrderShipment): Tracki
     courierService: view.courierService,
     status: view.status,
     estimatedDelivery: view.estimatedDelivery,
+    estimateSource: view.estimateSource,
+    estimatedDeliveryWindow: view.estimatedDeliveryWindow,
     trackingHistory: view.trackingHistory,
     lastUpdatedAt: shipment.lastUpdatedAt ?? null,
     trackingUrl: view.trackingUrl,
@@ -94,6 +124,8 @@ export function trackingFromOrder(order: LeanOrder): TrackingInfoDto {
     courierService: order.courierService ?? null,
     status: null,
     estimatedDelivery: null,
+    estimateSource: null,
+    estimatedDeliveryWindow: null,
     trackingHistory: [],
     lastUpdatedAt: null,
     trackingUrl: null,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CourierModule } from '../courier/courier.module.js';
+import { DeliveryEstimatesModule } from '../delivery-estimates/delivery-estimates.module.js';
 import { ProductsModule } from '../products/products.module.js';
 import { TrackingModule } from '../tracking/tracking.module.js';
 import { AdminOrdersController } from './admin-orders.controller.js';
@@ -24,6 +25,7 @@ import { Order, OrderSchema } from './schemas/order.schema.js';
     ProductsModule,
     TrackingModule,
     CourierModule,
+    DeliveryEstimatesModule,
   ],
   // AdminOrdersController first: its static `orders/admin` routes must be registered before
   // OrdersController's `orders/:orderId`.

@@ -2,11 +2,7 @@ import type { TrackingScan } from '../courier/courier-provider.interface.js';
 import { TrackingStatus } from '../courier/tracking-status.js';
 
 // The rank rules are the seam's (Orders applies them to its shipment summaries too).
-export {
-  canMoveTo,
-  isTerminalStatus,
-  TRACKING_STATUS_RANK,
-} from '../courier/tracking-status.js';
+export { canMoveTo, isTerminalStatus, TRACKING_STATUS_RANK } from '../courier/tracking-status.js';
 
 /** One scan as stored on a tracking. `status` is null for a code we do not know. */
 export interface HistoryEntry {

@@ -229,6 +229,26 @@ export class TrackingPoller {
   }
 
   /**
+   * Applies an answer that did not come from polling (an admin's milestone for a manual
+   * courier) exactly like a sync's: the same history merge, forward-only status, write, events.
+   */
+  async recordOne(id: string, tracking: ShipmentTracking): Promise<SingleSyncResult> {
+    const current = await this.trackings.findById(id, { syncSeq: 1 }).lean();
+    if (!current) return 'missing';
+    const owner = `${this.instanceId}:record:${randomBytes(4).toString('hex')}`;
+    const [claimed] = await this.claim(owner, [{ id, seq: current.syncSeq ?? 0 }], () => true);
+    if (!claimed) return 'busy';
+    const counters = emptyCounters();
+    try {
+      const answer: CourierResult = { kind: 'found', tracking };
+      await this.writeResults([claimed], new Map([[claimed.doc.docketNumber, answer]]), counters);
+    } finally {
+      await this.leases.release([claimed.lease]);
+    }
+    return counters.lostLeases ? 'failed' : 'synced';
+  }
+
+  /**
    * Re-emits the event of every status change the Orders side has not acknowledged within the
    * grace period, so a lost event (a crash between write and listener, a failing listener) is
    * repaired. Each replay holds the tracking's lease, so the listener's acknowledgement never
@@ -440,6 +460,8 @@ export class TrackingPoller {
         const outcome = applyCourierTracking(snapshotOf(doc), result.tracking, now, this.policy);
         this.noteOutcome(doc, outcome);
         set = { ...outcome.changes, ...outcome.bookkeeping };
+        // Couriers without polling (manual) are never due: their news comes from an admin.
+        if (!this.isPolled(doc.courierService)) set.nextSyncAt = null;
         if (outcome.statusChanged) {
           set.statusChangedAt = now;
           set.orderAckPending = true;
@@ -484,6 +506,12 @@ export class TrackingPoller {
       }
     }
     if (firstError) throw firstError;
+  }
+
+  private isPolled(courierService: string): boolean {
+    return (
+      this.couriers.has(courierService) && this.couriers.get(courierService).capabilities.polling
+    );
   }
 
   private noteOutcome(doc: StoredTracking, outcome: CourierOutcome): void {

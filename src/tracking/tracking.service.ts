@@ -18,8 +18,24 @@ import { StoredTracking, toTrackingView, TrackingView } from './tracking-view.js
 import {
   DocketAlreadyUsedError,
   TrackingNotFoundError,
+  TrackingStatusNotAllowedError,
   TrackingSyncInProgressError,
 } from './tracking.errors.js';
+import { ValidationFailedError } from '../common/errors/domain-error.js';
+import { CourierCapabilityError } from '../courier/courier.errors.js';
+import { canMoveTo } from '../courier/tracking-status.js';
+
+/** A milestone recorded by an admin (see `recordManualScan`). */
+export interface ManualScan {
+  status: TrackingStatus;
+  at: Date;
+  location?: string;
+  note?: string;
+  estimatedDelivery?: Date;
+}
+
+/** Clock skew allowed between an admin's device and the server. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
 import { errorMessage } from '../common/errors/error-message.js';
 
 export interface StartTrackingInput {
@@ -101,7 +117,10 @@ export class TrackingService {
         docketNumber: input.docketNumber,
         courierService: input.courierService ?? 'Sequel247',
         status: TrackingStatus.OrderPlaced,
-        nextSyncAt: new Date(),
+        // Couriers Docket cannot poll (manual) get their news from an admin instead.
+        nextSyncAt: this.couriers.get(input.courierService ?? 'Sequel247').capabilities.polling
+          ? new Date()
+          : null,
         orderStatusAcknowledged: TrackingStatus.OrderPlaced,
       });
       return this.view(created.toObject<StoredTracking>());
@@ -224,9 +243,62 @@ export class TrackingService {
    * @throws TrackingNotFoundError, TrackingSyncInProgressError (a pass holds it right now)
    */
   async refreshNow(docketNumber: string): Promise<TrackingView> {
+    const current = await this.findByDocket(docketNumber);
+    if (!current) throw new TrackingNotFoundError(docketNumber);
+    if (!this.couriers.get(current.courierService).capabilities.polling) {
+      throw new CourierCapabilityError(current.courierService, 'polling (record its milestones)');
+    }
     const result = await this.poller.syncOne(docketNumber);
     if (result === 'missing') throw new TrackingNotFoundError(docketNumber);
     if (result === 'busy') throw new TrackingSyncInProgressError(docketNumber);
+    const updated = await this.findByDocket(docketNumber);
+    if (!updated) throw new TrackingNotFoundError(docketNumber);
+    return updated;
+  }
+
+  /**
+   * Records a milestone an admin reports for a parcel of a courier without an API, exactly as a
+   * courier scan: merged into the history (a repeat is not added twice), the status moves
+   * forward only, and the same events follow (so the order moves as for Sequel247).
+   * @throws TrackingNotFoundError | CourierCapabilityError (a polled courier) |
+   *   ValidationFailedError (a time in the future) | TrackingStatusNotAllowedError |
+   *   TrackingSyncInProgressError
+   */
+  async recordManualScan(docketNumber: string, scan: ManualScan): Promise<TrackingView> {
+    const current = await this.findByDocket(docketNumber);
+    if (!current) throw new TrackingNotFoundError(docketNumber);
+    const courier = this.couriers.get(current.courierService);
+    if (!courier.capabilities.manualScans) {
+      throw new CourierCapabilityError(
+        current.courierService,
+        'milestones recorded by hand (its scans come from the courier)',
+      );
+    }
+    if (scan.at.getTime() > Date.now() + FUTURE_TOLERANCE_MS) {
+      throw new ValidationFailedError([
+        { field: 'at', messages: ['at must not be in the future'] },
+      ]);
+    }
+    if (!canMoveTo(current.status, scan.status)) {
+      throw new TrackingStatusNotAllowedError(docketNumber, current.status, scan.status);
+    }
+    const result = await this.poller.recordOne(docketNumber, {
+      docketNumber,
+      rawStatusCode: scan.status,
+      status: scan.status,
+      estimatedDelivery: scan.estimatedDelivery ?? current.estimatedDelivery,
+      scans: [
+        {
+          code: scan.status,
+          status: scan.status,
+          description: scan.note ?? `${scan.status} (recorded by an admin)`,
+          location: scan.location ?? null,
+          occurredAt: scan.at,
+        },
+      ],
+    });
+    if (result === 'missing') throw new TrackingNotFoundError(docketNumber);
+    if (result !== 'synced') throw new TrackingSyncInProgressError(docketNumber);
     const updated = await this.findByDocket(docketNumber);
     if (!updated) throw new TrackingNotFoundError(docketNumber);
     return updated;
