@@ -186,6 +186,8 @@ describe('shipping and tracking sync', () => {
       courierService: null,
       status: null,
       estimatedDelivery: null,
+      estimateSource: null,
+      estimatedDeliveryWindow: null,
       trackingHistory: [],
       lastUpdatedAt: null,
       trackingUrl: null,
