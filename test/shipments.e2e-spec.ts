@@ -5,6 +5,8 @@ import {
   type Sequel247Sandbox,
   startSequel247Sandbox,
 } from '../src/sequel247-sandbox/sequel247-sandbox.js';
+import { OrderShipmentsService } from '../src/orders/order-shipments.service.js';
+import { StatusChangeSource } from '../src/orders/order-status.js';
 import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.js';
 import { ADDRESS } from './support/orders.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
@@ -372,6 +374,39 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
     expect(late.body.error.code).toBe('ORDER_ALREADY_SHIPPED');
   });
 
+  it('holds in the claiming write itself: racing claims without the ship flow lock take each unit once', async () => {
+    const order = await placeOrder([{ product: ring, quantity: 3 }]);
+    const shipments = t.app.get(OrderShipmentsService);
+    const claims = await Promise.allSettled(
+      Array.from({ length: 8 }, () =>
+        shipments.request(
+          order.id,
+          {
+            docketNumber: manualNumber(),
+            courierService: 'Manual',
+            carrierName: 'Hand delivery',
+            booked: false,
+            requestedBy: admin.user.id,
+            note: null,
+            requested: [{ product: ring, quantity: 1 }],
+          },
+          { source: StatusChangeSource.Admin, actor: admin.user.id },
+        ),
+      ),
+    );
+    const won = claims.filter((c) => c.status === 'fulfilled');
+    expect(won).toHaveLength(3);
+    for (const lost of claims.filter((c) => c.status === 'rejected')) {
+      expect((lost.reason as { code: string }).code).toMatch(
+        /^(QUANTITY_NOT_SHIPPABLE|SHIPMENT_IN_PROGRESS)$/,
+      );
+    }
+    const stored = await orders().findOne({ _id: new ObjectId(order.id) });
+    const parcels = stored?.shipments as Array<{ lines: Line[] }>;
+    expect(parcels).toHaveLength(3);
+    expect(parcels.flatMap((p) => p.lines).reduce((sum, l) => sum + l.quantity, 0)).toBe(3);
+  });
+
   it('puts a returned-to-origin parcel back in stock exactly once and marks the order returned', async () => {
     const before = await stockOf(chain);
     const order = await placeOrder([{ product: chain, quantity: 2 }]);
@@ -448,9 +483,9 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
     await returnOf(a).expect(200);
     expect(await stockOf(ring)).toBe(ringsBefore);
 
-    const second = await returnOf(b);
-    expect(second.body.data.status).toBe('returned');
-    expect(second.body.data.statusHistory.at(-1)).toMatchObject({
+    const second = (await returnOf(b)).body.data as OrderView;
+    expect(second.status).toBe('returned');
+    expect(second.statusHistory.at(-1)).toMatchObject({
       from: 'delivered',
       to: 'returned',
       source: 'admin',
