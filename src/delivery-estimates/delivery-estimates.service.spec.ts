@@ -38,7 +38,9 @@ function setup(lanes: LaneHistory[], serviceability: Serviceability, edd: Date |
     estimateDelivery: vi.fn(() => Promise.resolve(edd)),
   };
   const registry = { defaultProvider: courier as unknown as CourierProvider } as CourierRegistry;
-  const history = { historyFor: vi.fn(() => Promise.resolve(lanes)) } as unknown as LaneHistoryService;
+  const history = {
+    historyFor: vi.fn(() => Promise.resolve(lanes)),
+  } as unknown as LaneHistoryService;
   const config = {
     getOrThrow: (key: string) => (key === 'deliveryEstimates' ? SETTINGS : '560001'),
   } as unknown as ConfigService<never, true>;
