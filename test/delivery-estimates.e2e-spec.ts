@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TrackingStatus } from '../src/courier/tracking-status.js';
+import { DeliveredShipmentsListener } from '../src/delivery-estimates/delivered-shipments.listener.js';
+import { ShipmentStatusChangedEvent } from '../src/tracking/events/shipment-status-changed.event.js';
 import {
   type Sequel247Sandbox,
   startSequel247Sandbox,
@@ -246,6 +249,35 @@ describe('delivery estimates', () => {
       expect(journeys).toHaveLength(LANE_TRANSIT_HOURS.length);
       const hours = journeys.map((j) => Math.round(j.transitHours as number)).sort((a, b) => a - b);
       expect(hours).toEqual(LANE_TRANSIT_HOURS);
+    });
+
+    it('counts a delivery once when its event comes again, and ignores unknown dockets', async () => {
+      const journeys = () => t.db.collection<{ _id: string }>('delivery_journeys');
+      const before = await journeys().find({ delivered: true }).sort({ _id: 1 }).toArray();
+      const tracking = await t.db
+        .collection<{ _id: string }>('trackings')
+        .findOne({ _id: before[0]._id });
+      const delivered = (docketNumber: string) =>
+        new ShipmentStatusChangedEvent({
+          trackingId: docketNumber,
+          orderId: String(tracking!.order),
+          orderNumber: String(tracking!.orderNumber),
+          userId: String(tracking!.user),
+          docketNumber,
+          courierService: 'Sequel247',
+          previousStatus: TrackingStatus.Delivered,
+          status: TrackingStatus.Delivered,
+          rawStatusCode: 'SDELVD',
+          occurredAt: new Date(Date.now() + 100 * HOUR),
+          estimatedDelivery: null,
+          history: [],
+          replayed: true,
+        });
+      const listener = t.app.get(DeliveredShipmentsListener);
+      await listener.onShipmentStatusChanged(delivered(before[0]._id));
+      await listener.onShipmentStatusChanged(delivered('0000000042'));
+      const after = await journeys().find({ delivered: true }).sort({ _id: 1 }).toArray();
+      expect(after).toEqual(before);
     });
 
     it("prefers Docket's window at checkout once the lane has enough deliveries", async () => {

@@ -24,7 +24,8 @@ export interface DispatchRecord {
 }
 
 interface CachedLane {
-  transitHours: number[];
+  /** Shared by concurrent readers, so a page of orders on one lane costs one query. */
+  transitHours: Promise<number[]>;
   expiresAt: number;
 }
 
@@ -111,24 +112,33 @@ export class LaneHistoryService {
     );
   }
 
-  private async laneSamples(courierService: string, level: LaneLevel, lane: string) {
+  private laneSamples(courierService: string, level: LaneLevel, lane: string): Promise<number[]> {
     const key = cacheKey(courierService, level, lane);
     const cached = this.cache.get(key);
     if (cached && cached.expiresAt > Date.now()) return cached.transitHours;
+    const transitHours = this.loadLane(courierService, level, lane);
+    const ttlMs = Math.max(this.settings.cacheSeconds * 1000, 0);
+    this.cache.set(key, { transitHours, expiresAt: Date.now() + ttlMs });
+    // A failed read is not remembered; with caching off the entry serves only concurrent readers.
+    transitHours.then(
+      () => ttlMs === 0 && this.forget(key, transitHours),
+      () => this.forget(key, transitHours),
+    );
+    return transitHours;
+  }
+
+  private async loadLane(courierService: string, level: LaneLevel, lane: string) {
     const rows = await this.journeys
       .find({ courierService, [LANE_FIELD[level]]: lane, delivered: true })
       .sort({ deliveredAt: -1 })
       .limit(this.settings.historySize)
       .select({ transitHours: 1 })
       .lean();
-    const transitHours = rows.flatMap((r) => (r.transitHours === null ? [] : [r.transitHours]));
-    if (this.settings.cacheSeconds > 0) {
-      this.cache.set(key, {
-        transitHours,
-        expiresAt: Date.now() + this.settings.cacheSeconds * 1000,
-      });
-    }
-    return transitHours;
+    return rows.flatMap((r) => (r.transitHours === null ? [] : [r.transitHours]));
+  }
+
+  private forget(key: string, entry: Promise<number[]>): void {
+    if (this.cache.get(key)?.transitHours === entry) this.cache.delete(key);
   }
 }
 
