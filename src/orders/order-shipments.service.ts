@@ -4,12 +4,9 @@ import { Model, trusted } from 'mongoose';
 import { errorMessage } from '../common/errors/error-message.js';
 import { canMoveTo, TRACKING_STATUS_RANK, TrackingStatus } from '../courier/tracking-status.js';
 import { DeliveryEstimatesService } from '../delivery-estimates/delivery-estimates.service.js';
-import { ProductsService } from '../products/products.service.js';
 import {
   latestMoved,
   linesToShip,
-  movesTo,
-  orderStatusFromShipments,
   type RequestedLine,
   shipmentsOf,
   unshippedByProduct,
@@ -17,7 +14,7 @@ import {
 } from './order-fulfilment.js';
 import { SHIPPABLE_STATUSES } from './order-state-machine.js';
 import { OrderStatus } from './order-status.js';
-import { OrderWriteLock } from './order-write-lock.js';
+import { OrderShipmentWriter, type ShipmentsWrite } from './order-shipment-writer.js';
 import {
   IllegalStatusTransitionError,
   OrderAlreadyShippedError,
@@ -35,9 +32,7 @@ import {
   type ShipmentScan,
   ShipmentStage,
 } from './schemas/order-shipment.schema.js';
-import { type LeanOrder, Order, type StatusChange } from './schemas/order.schema.js';
-
-const ATTEMPTS = 5;
+import { type LeanOrder, Order } from './schemas/order.schema.js';
 
 /** Statuses an order can take a new parcel in (`shipped` with units still unshipped). */
 const TAKES_PARCELS: readonly OrderStatus[] = [...SHIPPABLE_STATUSES, OrderStatus.Shipped];
@@ -64,28 +59,10 @@ export interface ShipmentTrackingUpdate {
   occurredAt: Date;
 }
 
-interface Change {
-  shipments: OrderShipment[];
-  cancelledLines?: ShipmentLine[];
-  /** Lines whose units go back on the shelf once this change is stored (exactly once). */
-  restock?: ShipmentLine[];
-  /** True when the change itself writes nothing new (only the order status may follow). */
-  unchanged?: boolean;
-}
-
-export interface ShipmentsWrite {
-  order: LeanOrder;
-  moved: OrderStatus[];
-}
-
 /**
- * Every write of an order's parcels (`shipments`) and of its cancelled lines. Each write is ONE
- * update conditional on the `shipmentsVersion` and `status` it read, under OrderWriteLock: on
- * MongoDB the condition makes it atomic across instances, on FerretDB (one process) the lock
- * does. So two ship calls racing for the same units cannot both claim them: the loser re-reads
- * and is judged again on what is left. The order status the parcels imply is applied in the
- * same update (through the state machine), and restocking is done only by the write that moved
- * a parcel to cancelled/returned, so units go back exactly once.
+ * What can happen to an order's parcels: claim units for a new parcel, mark it shipped, apply
+ * its tracking, record its return, cancel what is unshipped. Each is one change written by
+ * OrderShipmentWriter (one conditional update; see there why no unit is claimed twice).
  */
 @Injectable()
 export class OrderShipmentsService {
@@ -93,8 +70,7 @@ export class OrderShipmentsService {
 
   constructor(
     @InjectModel(Order.name) private readonly orders: Model<Order>,
-    private readonly writes: OrderWriteLock,
-    private readonly products: ProductsService,
+    private readonly writer: OrderShipmentWriter,
     private readonly estimates: DeliveryEstimatesService,
   ) {}
 
@@ -110,7 +86,7 @@ export class OrderShipmentsService {
     shipment: Omit<NewShipment, 'lines'> & { requested?: RequestedLine[] },
     context: StatusChangeContext,
   ): Promise<{ order: LeanOrder; shipment: OrderShipment }> {
-    const { order } = await this.update(orderId, context, (current, shipments) => {
+    const { order } = await this.writer.apply(orderId, context, (current, shipments) => {
       if (shipments.some((s) => s.docketNumber === shipment.docketNumber)) return null;
       this.assertCanTakeParcel(current, shipments, shipment.requested);
       const { lines } = linesToShip(current, shipments, shipment.requested);
@@ -165,7 +141,7 @@ export class OrderShipmentsService {
     docketNumber: string,
     context: StatusChangeContext,
   ): Promise<ShipmentsWrite> {
-    const write = await this.update(orderId, context, (order, shipments) => {
+    const write = await this.writer.apply(orderId, context, (order, shipments) => {
       const shipment = this.find(order, shipments, docketNumber);
       if (shipment.stage === ShipmentStage.Shipped) return { shipments, unchanged: true };
       const now = new Date();
@@ -201,7 +177,7 @@ export class OrderShipmentsService {
 
   /** Forgets a requested parcel that could not go ahead (its docket belongs to another order). */
   async drop(orderId: string, docketNumber: string, context: StatusChangeContext): Promise<void> {
-    await this.update(orderId, context, (_order, shipments) => {
+    await this.writer.apply(orderId, context, (_order, shipments) => {
       const kept = shipments.filter(
         (s) => !(s.docketNumber === docketNumber && s.stage === ShipmentStage.Requested),
       );
@@ -221,7 +197,7 @@ export class OrderShipmentsService {
     context: StatusChangeContext,
   ): Promise<ShipmentsWrite | null> {
     try {
-      return await this.update(orderId, context, (order, shipments) => {
+      return await this.writer.apply(orderId, context, (order, shipments) => {
         const shipment = shipments.find((s) => s.docketNumber === update.docketNumber);
         if (!shipment) {
           this.logger.warn(
@@ -279,7 +255,7 @@ export class OrderShipmentsService {
     docketNumber: string,
     context: StatusChangeContext,
   ): Promise<ShipmentsWrite> {
-    return this.update(orderId, context, (order, shipments) => {
+    return this.writer.apply(orderId, context, (order, shipments) => {
       const shipment = this.find(order, shipments, docketNumber);
       if (shipment.status === TrackingStatus.ReturnedToOrigin) {
         return { shipments, unchanged: true };
@@ -302,7 +278,7 @@ export class OrderShipmentsService {
    * @throws IllegalStatusTransitionError when nothing is left unshipped
    */
   async cancelUnshipped(orderId: string, context: StatusChangeContext): Promise<ShipmentsWrite> {
-    return this.update(orderId, context, (order, shipments) => {
+    return this.writer.apply(orderId, context, (order, shipments) => {
       const left = unshippedByProduct(order, shipments);
       const lines: ShipmentLine[] = order.items
         .filter((item) => (left.get(String(item.product)) ?? 0) > 0)
@@ -375,106 +351,4 @@ export class OrderShipmentsService {
     if (!shipment) throw new ShipmentNotFoundError(order.orderNumber, docketNumber);
     return shipment;
   }
-
-  /**
-   * Read → change → one conditional update (version + status), retried when another write got
-   * in between. The order status moves as the parcels imply, recorded in `statusHistory`;
-   * `trackingNumber`/`courierService` name the parcel that moved last (the seed's single docket).
-   */
-  private async update(
-    orderId: string,
-    context: StatusChangeContext,
-    change: (order: LeanOrder, shipments: OrderShipment[]) => Change | null,
-  ): Promise<ShipmentsWrite> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const order = await this.orders.findById(orderId).lean<LeanOrder>();
-      if (!order) throw new OrderNotFoundError(orderId);
-      const shipments = shipmentsOf(order).map(copyOf);
-      const result = change(order, shipments);
-      if (!result) return { order, moved: [] };
-      const view: LeanOrder = {
-        ...order,
-        cancelledLines: result.cancelledLines ?? order.cancelledLines,
-      };
-      const moves = movesTo(
-        order.status,
-        orderStatusFromShipments(view, result.shipments),
-        context.source,
-      );
-      if (result.unchanged && moves.length === 0) return { order, moved: [] };
-
-      const now = new Date();
-      const entries: StatusChange[] = [];
-      let from = order.status;
-      for (const to of moves) {
-        entries.push({
-          from,
-          to,
-          at: now,
-          source: context.source,
-          actor: context.actor,
-          note: context.note ?? null,
-        });
-        from = to;
-      }
-      const latest = latestMoved(result.shipments.filter((s) => s.stage === ShipmentStage.Shipped));
-      const set: Record<string, unknown> = {
-        shipments: result.shipments,
-        shipmentsVersion: (order.shipmentsVersion ?? 0) + 1,
-        status: from,
-      };
-      if (result.cancelledLines) set.cancelledLines = result.cancelledLines;
-      if (latest) {
-        set.trackingNumber = latest.docketNumber;
-        set.courierService = latest.courierService;
-      }
-      const updated = await this.writes.run(orderId, () =>
-        this.orders
-          .findOneAndUpdate(
-            {
-              _id: order._id,
-              status: order.status,
-              shipmentsVersion:
-                order.shipmentsVersion === undefined
-                  ? trusted({ $exists: false })
-                  : order.shipmentsVersion,
-            },
-            {
-              $set: set,
-              ...(entries.length > 0 ? { $push: { statusHistory: { $each: entries } } } : {}),
-            },
-            { returnDocument: 'after' },
-          )
-          .lean<LeanOrder>(),
-      );
-      if (!updated) continue;
-      if (result.restock?.length) await this.restock(order.orderNumber, result.restock);
-      return { order: updated, moved: moves };
-    }
-    throw new OrderBusyError(orderId);
-  }
-
-  /** Units back on the shelf; a failure is logged with what is owed (never thrown). */
-  private async restock(orderNumber: string, lines: ShipmentLine[]): Promise<void> {
-    try {
-      await this.products.releaseStock(
-        lines.map((l) => ({ productId: String(l.product), quantity: l.quantity })),
-      );
-    } catch (error) {
-      this.logger.error(
-        `Stock for order ${orderNumber} not fully put back (${lines
-          .map((l) => `${l.quantity}×${l.sku}`)
-          .join(', ')}): ${errorMessage(error)}`,
-      );
-    }
-  }
-}
-
-/** A copy a change can edit (ObjectIds and Dates shared: they are never mutated). */
-function copyOf(shipment: OrderShipment): OrderShipment {
-  return {
-    ...shipment,
-    lines: shipment.lines.map((line) => ({ ...line })),
-    history: shipment.history.map((scan) => ({ ...scan })),
-  };
 }

@@ -6,6 +6,7 @@ import { ProductsModule } from '../products/products.module.js';
 import { TrackingModule } from '../tracking/tracking.module.js';
 import { AdminOrdersController } from './admin-orders.controller.js';
 import { ShipmentEventsListener } from './listeners/shipment-events.listener.js';
+import { OrderShipmentWriter } from './order-shipment-writer.js';
 import { OrderShipmentsService } from './order-shipments.service.js';
 import { OrderShippingService } from './order-shipping.service.js';
 import { OrderWriteLock } from './order-write-lock.js';
@@ -36,6 +37,7 @@ import { Order, OrderSchema } from './schemas/order.schema.js';
     OrderViewAssembler,
     ShipmentEventsListener,
     OrderShipmentsService,
+    OrderShipmentWriter,
     OrderWriteLock,
   ],
   exports: [OrdersService, OrderShippingService],
