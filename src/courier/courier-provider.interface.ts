@@ -30,6 +30,12 @@ export interface CourierProvider {
    */
   trackMany(trackingNumbers: string[]): Promise<TrackManyResult>;
 
+  /**
+   * Current tracking for one number (the poller's fallback when a batch answer is unusable).
+   * @throws the provider's not-found error when the courier has no tracking for it
+   */
+  trackOne(trackingNumber: string): Promise<ShipmentTracking>;
+
   /** Cancels a booking. @throws CourierCapabilityError when `capabilities.cancel` is false */
   cancel(trackingNumber: string, reason: string): Promise<void>;
 

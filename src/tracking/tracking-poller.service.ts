@@ -408,15 +408,7 @@ export class TrackingPoller {
       }
       try {
         counters.courierCalls += 1;
-        const answer = await courier.trackMany([docket]);
-        const [tracking] = answer.found;
-        const [missing] = answer.notFound;
-        results.set(
-          docket,
-          tracking
-            ? { kind: 'found', tracking }
-            : { kind: 'not_found', reason: missing?.reason ?? 'No tracking information found' },
-        );
+        results.set(docket, { kind: 'found', tracking: await courier.trackOne(docket) });
       } catch (error) {
         if (isDocketNotFound(error)) {
           results.set(docket, { kind: 'not_found', reason: errorMessage(error) });

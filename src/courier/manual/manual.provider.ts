@@ -4,6 +4,7 @@ import type {
   CreatedShipment,
   DeliveryEstimateInput,
   Serviceability,
+  ShipmentTracking,
   TrackManyResult,
 } from '../courier-provider.interface.js';
 import { CourierCapabilityError } from '../courier.errors.js';
@@ -38,6 +39,10 @@ export class ManualProvider implements CourierProvider {
 
   trackMany(): Promise<TrackManyResult> {
     return Promise.resolve({ found: [], notFound: [] });
+  }
+
+  trackOne(): Promise<ShipmentTracking> {
+    return Promise.reject(new CourierCapabilityError(MANUAL_COURIER, 'tracking by polling'));
   }
 
   cancel(): Promise<void> {

@@ -5,6 +5,7 @@ import type {
   CreateShipmentInput,
   DeliveryEstimateInput,
   Serviceability,
+  ShipmentTracking,
   TrackManyResult,
 } from '../courier-provider.interface.js';
 import { SEQUEL247_DOCKET_RULE } from '../docket-rules.js';
@@ -37,6 +38,10 @@ export class Sequel247Provider implements CourierProvider {
 
   book(input: CreateShipmentInput): Promise<CreatedShipment> {
     return this.client.createShipment(input);
+  }
+
+  trackOne(trackingNumber: string): Promise<ShipmentTracking> {
+    return this.client.track(trackingNumber);
   }
 
   trackMany(trackingNumbers: string[]): Promise<TrackManyResult> {
