@@ -61,9 +61,12 @@ export class OrderShipmentWriter {
     orderId: string,
     context: StatusChangeContext,
     change: (order: LeanOrder, shipments: OrderShipment[]) => Change | null,
+    /** The order as the caller just read it: saves the first read (a stale one only costs a retry). */
+    known?: LeanOrder,
   ): Promise<ShipmentsWrite> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const order = await this.orders.findById(orderId).lean<LeanOrder>();
+      const order =
+        attempt === 0 && known ? known : await this.orders.findById(orderId).lean<LeanOrder>();
       if (!order) throw new OrderNotFoundError(orderId);
       const shipments = shipmentsOf(order).map(copyOf);
       const result = change(order, shipments);

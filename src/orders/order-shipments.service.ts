@@ -85,30 +85,36 @@ export class OrderShipmentsService {
     orderId: string,
     shipment: Omit<NewShipment, 'lines'> & { requested?: RequestedLine[] },
     context: StatusChangeContext,
+    known?: LeanOrder,
   ): Promise<{ order: LeanOrder; shipment: OrderShipment }> {
-    const { order } = await this.writer.apply(orderId, context, (current, shipments) => {
-      if (shipments.some((s) => s.docketNumber === shipment.docketNumber)) return null;
-      this.assertCanTakeParcel(current, shipments, shipment.requested);
-      const { lines } = linesToShip(current, shipments, shipment.requested);
-      const now = new Date();
-      const { requested: _requested, ...fields } = shipment;
-      shipments.push({
-        ...fields,
-        lines,
-        stage: ShipmentStage.Requested,
-        status: TrackingStatus.OrderPlaced,
-        estimatedDelivery: null,
-        history: [],
-        requestedAt: now,
-        shippedAt: null,
-        lastMovedAt: now,
-        lastUpdatedAt: null,
-        deliveredAt: null,
-        returnedAt: null,
-        restockedAt: null,
-      });
-      return { shipments };
-    });
+    const { order } = await this.writer.apply(
+      orderId,
+      context,
+      (current, shipments) => {
+        if (shipments.some((s) => s.docketNumber === shipment.docketNumber)) return null;
+        this.assertCanTakeParcel(current, shipments, shipment.requested);
+        const { lines } = linesToShip(current, shipments, shipment.requested);
+        const now = new Date();
+        const { requested: _requested, ...fields } = shipment;
+        shipments.push({
+          ...fields,
+          lines,
+          stage: ShipmentStage.Requested,
+          status: TrackingStatus.OrderPlaced,
+          estimatedDelivery: null,
+          history: [],
+          requestedAt: now,
+          shippedAt: null,
+          lastMovedAt: now,
+          lastUpdatedAt: null,
+          deliveredAt: null,
+          returnedAt: null,
+          restockedAt: null,
+        });
+        return { shipments };
+      },
+      known,
+    );
     const stored = shipmentsOf(order).find((s) => s.docketNumber === shipment.docketNumber);
     if (!stored) throw new OrderBusyError(orderId);
     return { order, shipment: stored };
@@ -140,16 +146,22 @@ export class OrderShipmentsService {
     orderId: string,
     docketNumber: string,
     context: StatusChangeContext,
+    known?: LeanOrder,
   ): Promise<ShipmentsWrite> {
-    const write = await this.writer.apply(orderId, context, (order, shipments) => {
-      const shipment = this.find(order, shipments, docketNumber);
-      if (shipment.stage === ShipmentStage.Shipped) return { shipments, unchanged: true };
-      const now = new Date();
-      shipment.stage = ShipmentStage.Shipped;
-      shipment.shippedAt = now;
-      shipment.lastMovedAt = now;
-      return { shipments };
-    });
+    const write = await this.writer.apply(
+      orderId,
+      context,
+      (order, shipments) => {
+        const shipment = this.find(order, shipments, docketNumber);
+        if (shipment.stage === ShipmentStage.Shipped) return { shipments, unchanged: true };
+        const now = new Date();
+        shipment.stage = ShipmentStage.Shipped;
+        shipment.shippedAt = now;
+        shipment.lastMovedAt = now;
+        return { shipments };
+      },
+      known,
+    );
     await this.recordDispatch(write.order, docketNumber);
     return write;
   }

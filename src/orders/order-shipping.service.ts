@@ -126,14 +126,17 @@ export class OrderShippingService {
           requested: dto.items,
         },
         context,
+        order,
       );
     } catch (error) {
       // Another request took the units first: the booking is not needed.
       if (wanted === null) await this.cancelUnusedBooking(courier, docket, order.orderNumber);
       throw error;
     }
-    await this.complete(claimed.order, claimed.shipment, context);
-    if (courier.capabilities.polling) await this.tracking.syncNowQuietly(docket);
+    const shipped = await this.complete(claimed.order, claimed.shipment, context);
+    if (!courier.capabilities.polling) return this.orders.toView(shipped);
+    // The first poll's events may have moved the order on: show it as it is now.
+    await this.tracking.syncNowQuietly(docket);
     return this.orders.toView(await this.orders.findForShipping(orderId));
   }
 
@@ -223,12 +226,12 @@ export class OrderShippingService {
     return repaired;
   }
 
-  /** Steps 2 and 3; both idempotent. */
+  /** Steps 2 and 3; both idempotent. Returns the order as stored afterwards. */
   private async complete(
     order: LeanOrder,
     parcel: OrderShipment,
     context: StatusChangeContext,
-  ): Promise<void> {
+  ): Promise<LeanOrder> {
     const orderId = String(order._id);
     try {
       await this.tracking.registerShipment({
@@ -260,7 +263,13 @@ export class OrderShippingService {
       (parcel.booked
         ? `Booked with ${carrier}: docket ${parcel.docketNumber} (${units} unit(s))`
         : `Shipped with ${carrier} docket ${parcel.docketNumber} (${units} unit(s))`);
-    await this.shipments.markShipped(orderId, parcel.docketNumber, { ...context, note });
+    const { order: shipped } = await this.shipments.markShipped(
+      orderId,
+      parcel.docketNumber,
+      { ...context, note },
+      order,
+    );
+    return shipped;
   }
 
   private async assertDocketFree(docket: string, order: LeanOrder): Promise<void> {
