@@ -522,6 +522,32 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
     expect(again.body.error.code).toBe('ORDER_ALREADY_SHIPPED');
   });
 
+  it('never puts a shipped unit back when a customer cancel races a ship request', async () => {
+    const before = await stockOf(chain);
+    const placed = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map(() => placeOrder([{ product: chain, quantity: 2 }])),
+    );
+    await Promise.all(
+      placed.flatMap((order) => [
+        ship(order.id, {
+          courierService: 'Manual',
+          docketNumber: manualNumber(),
+          carrierName: 'Hand delivery',
+          items: [{ product: chain, quantity: 1 }],
+        }),
+        t.http().post(`/api/orders/${order.id}/cancel`).set(bearer(customer)),
+      ]),
+    );
+    let shipped = 0;
+    for (const order of placed) {
+      const view = await getOrder(order.id);
+      expect(view.fulfilment.shipped + view.fulfilment.cancelled).toBe(2);
+      expect(view.status).toBe(view.fulfilment.shipped > 0 ? 'shipped' : 'cancelled');
+      shipped += view.fulfilment.shipped;
+    }
+    expect(await stockOf(chain)).toBe(before - shipped);
+  });
+
   it('rejects impossible parcels with a clear 4xx and writes nothing', async () => {
     const order = await placeOrder([{ product: ring, quantity: 1 }]);
     const tooMany = await ship(order.id, {

@@ -191,45 +191,14 @@ export class OrdersService {
 
   /** The owner cancels while `pending` or `processing`; stock goes back exactly once. */
   async cancelByCustomer(customer: AuthUser, ref: string, note?: string): Promise<OrderDto> {
-    const filter = { ...refFilter(ref), user: customer.id };
-    const context = { source: StatusChangeSource.Customer, actor: customer.id, note };
-    const partly = await this.partlyShipped(filter, ref);
-    if (partly) {
-      if (!STOCK_HOLDING_STATUSES.includes(partly.status)) {
-        throw new IllegalStatusTransitionError(
-          partly.status,
-          OrderStatus.Cancelled,
-          partly.orderNumber,
-        );
-      }
-      return this.cancelUnshipped(partly, context);
-    }
     return this.applyTransition(
-      filter,
+      { ...refFilter(ref), user: customer.id },
       ref,
       OrderStatus.Cancelled,
-      context,
+      { source: StatusChangeSource.Customer, actor: customer.id, note },
       {},
       STOCK_HOLDING_STATUSES,
     );
-  }
-
-  /** The order when some of its units are in parcels (cancelling then cancels only the rest). */
-  private async partlyShipped(
-    filter: Record<string, unknown>,
-    ref: string,
-  ): Promise<LeanOrder | null> {
-    const order = await this.orders.findOne(filter).lean<LeanOrder>();
-    if (!order) throw new OrderNotFoundError(ref);
-    return shipmentsOf(order).length > 0 ? order : null;
-  }
-
-  private async cancelUnshipped(order: LeanOrder, context: StatusChangeContext): Promise<OrderDto> {
-    const { order: updated } = await this.shipments.cancelUnshipped(String(order._id), {
-      ...context,
-      note: context.note ?? 'Cancelled the units not yet shipped',
-    });
-    return this.view.one(updated);
   }
 
   /**
@@ -247,10 +216,6 @@ export class OrdersService {
     context: StatusChangeContext,
     extraSet: OrderExtraSet = {},
   ): Promise<OrderDto> {
-    if (to === OrderStatus.Cancelled) {
-      const partly = await this.partlyShipped(refFilter(orderId), orderId);
-      if (partly) return this.cancelUnshipped(partly, context);
-    }
     return this.applyTransition(refFilter(orderId), orderId, to, context, extraSet);
   }
 
@@ -283,6 +248,14 @@ export class OrdersService {
       if (allowedFrom && !allowedFrom.includes(current.status)) {
         throw new IllegalStatusTransitionError(current.status, to, current.orderNumber);
       }
+      if (to === OrderStatus.Cancelled && shipmentsOf(current).length > 0) {
+        // Parcels have left: only the units in none of them are cancelled.
+        const { order } = await this.shipments.cancelUnshipped(String(current._id), {
+          ...context,
+          note: context.note ?? 'Cancelled the units not yet shipped',
+        });
+        return order;
+      }
       const entry: StatusChange = {
         from: current.status,
         to,
@@ -294,7 +267,15 @@ export class OrdersService {
       const updated = await this.writes.run(String(current._id), () =>
         this.orders
           .findOneAndUpdate(
-            { _id: current._id, status: current.status },
+            {
+              _id: current._id,
+              status: current.status,
+              // A parcel claimed since the read changes what a cancel may release: re-judge.
+              shipmentsVersion:
+                current.shipmentsVersion === undefined
+                  ? trusted({ $exists: false })
+                  : current.shipmentsVersion,
+            },
             { $set: { status: to, ...extraSet }, $push: { statusHistory: entry } },
             { returnDocument: 'after' },
           )
