@@ -319,6 +319,9 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
     });
     expect(polled.status).toBe(400);
     expect(polled.body.error.code).toBe('COURIER_CAPABILITY_MISSING');
+    const refresh = await t.http().post(`/api/tracking/admin/${manual}/refresh`).set(bearer(admin));
+    expect(refresh.status).toBe(400);
+    expect(refresh.body.error.code).toBe('COURIER_CAPABILITY_MISSING');
     expect((await getOrder(order.id)).statusHistory.map((h) => h.to)).toEqual([
       'pending',
       'shipped',
