@@ -5,6 +5,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AllConfig, configNamespaces } from './config/index.js';
 import { AuthModule } from './auth/auth.module.js';
+import { DeliveryEstimatesModule } from './delivery-estimates/delivery-estimates.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
@@ -39,6 +40,7 @@ import { UsersModule } from './users/users.module.js';
     ProductsModule,
     OrdersModule,
     TrackingModule,
+    DeliveryEstimatesModule,
   ],
 })
 export class AppModule {}

@@ -119,20 +119,52 @@ describe('shipping and tracking sync', () => {
     await scheduleTrackings(t.db, { _id: { $in: dockets } }, new Date(Date.now() - 1000));
   }
 
-  /** Writes step 1 of a ship call (the shipment request) straight to the order. */
+  /**
+   * Writes step 1 of a ship call straight to the order: a parcel of every line, requested but
+   * not yet shipped (what a crash right after that step leaves behind).
+   */
   async function recordShipmentRequest(orderId: string, docket: string, requestedAt: Date) {
+    const stored = await orders().findOne({ _id: new ObjectId(orderId) });
+    const items = (stored?.items ?? []) as Array<{
+      product: InstanceType<typeof ObjectId>;
+      sku: string;
+      name: string;
+      quantity: number;
+    }>;
     await orders().updateOne(
       { _id: new ObjectId(orderId) },
       {
         $set: {
-          shipment: {
-            docketNumber: docket,
-            courierService: 'Sequel247',
-            booked: false,
-            requestedBy: admin.user.id,
-            requestedAt,
-          },
+          shipments: [
+            {
+              docketNumber: docket,
+              courierService: 'Sequel247',
+              carrierName: null,
+              booked: false,
+              lines: items.map(({ product, sku, name, quantity }) => ({
+                product,
+                sku,
+                name,
+                quantity,
+              })),
+              stage: 'requested',
+              status: 'ORDER_PLACED',
+              estimatedDelivery: null,
+              history: [],
+              requestedBy: admin.user.id,
+              requestedAt,
+              shippedAt: null,
+              lastMovedAt: requestedAt,
+              lastUpdatedAt: null,
+              deliveredAt: null,
+              returnedAt: null,
+              restockedAt: null,
+              note: null,
+            },
+          ],
+          shipmentRequested: true,
         },
+        $inc: { shipmentsVersion: 1 },
       },
     );
   }
@@ -184,6 +216,8 @@ describe('shipping and tracking sync', () => {
       courierService: null,
       status: null,
       estimatedDelivery: null,
+      estimateSource: null,
+      estimatedDeliveryWindow: null,
       trackingHistory: [],
       lastUpdatedAt: null,
       trackingUrl: null,

@@ -1,7 +1,7 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TrackingStatus } from '../src/sequel247/tracking-status.js';
+import { TrackingStatus } from '../src/courier/tracking-status.js';
 import { formatScanTime } from '../src/sequel247-sandbox/ist-time.js';
 import {
   Sequel247Sandbox,
@@ -694,7 +694,7 @@ describe('tracking against the Sequel247 sandbox', () => {
     });
 
     it('answers 400 for a malformed docket and 401 without a token', async () => {
-      const res = await t.http().get('/api/tracking/12345').set(bearer(customer)).expect(400);
+      const res = await t.http().get('/api/tracking/bad!docket').set(bearer(customer)).expect(400);
       expect(res.body.error.details[0].field).toBe('docketNumber');
       await t.http().get(`/api/tracking/${docket}`).expect(401);
     });

@@ -1,33 +1,119 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { CourierRegistry } from '../courier/courier-registry.js';
+import { TERMINAL_TRACKING_STATUSES } from '../courier/tracking-status.js';
+import { DeliveryWindowDto } from '../delivery-estimates/dto/delivery-window.dto.js';
+import {
+  DeliveryEstimatesService,
+  type ShipmentEstimateRequest,
+} from '../delivery-estimates/delivery-estimates.service.js';
+import type { ShipmentEstimate } from '../delivery-estimates/transit-statistics.js';
 import type { OrderDto } from './dto/order.dto.js';
+import type { OrderShipmentDto } from './dto/order-shipment.dto.js';
 import type { TrackingInfoDto } from './dto/tracking-info.dto.js';
+import { fulfilmentOf, latestMoved, shipmentsOf } from './order-fulfilment.js';
+import { type OrderShipment, ShipmentStage } from './schemas/order-shipment.schema.js';
 import type { LeanOrder } from './schemas/order.schema.js';
-import { TRACKING_INFO_SOURCE, type TrackingInfoSource } from './tracking-info.source.js';
 
 /**
- * The one place an order becomes a response. Every read path goes through `many`/`one`, so the
- * tracking block is fetched with a single batch call per request, whatever the page size.
+ * The one place an order becomes a response. Everything comes from the order document: its
+ * parcels' summaries are kept current by the tracking events, so no read needs the tracking
+ * collection.
  */
 @Injectable()
 export class OrderViewAssembler {
-  constructor(@Inject(TRACKING_INFO_SOURCE) private readonly tracking: TrackingInfoSource) {}
+  constructor(
+    private readonly couriers: CourierRegistry,
+    private readonly estimates: DeliveryEstimatesService,
+  ) {}
 
+  /** Delivery estimates for every parcel on the page come from one call (cached lane statistics). */
   async many(orders: LeanOrder[]): Promise<OrderDto[]> {
-    if (orders.length === 0) return [];
-    const info = await this.tracking.forOrders(
-      orders.map((o) => ({
-        orderId: String(o._id),
-        trackingNumber: o.trackingNumber ?? null,
-        courierService: o.courierService ?? null,
-      })),
-    );
-    return orders.map((o) => toOrderDto(o, info.get(String(o._id)) ?? trackingFromOrder(o)));
+    const estimates = await this.estimates.forShipments(orders.flatMap(estimateRequestsOf));
+    return orders.map((o) => this.toDto(o, estimates));
   }
 
   async one(order: LeanOrder): Promise<OrderDto> {
     const [dto] = await this.many([order]);
     return dto;
   }
+
+  private toDto(order: LeanOrder, estimates: Map<string, ShipmentEstimate>): OrderDto {
+    const shipments = shipmentsOf(order);
+    const views = shipments.map((s) => this.shipmentView(s, estimates.get(s.docketNumber)));
+    const left = shipments.filter((s) => s.stage === ShipmentStage.Shipped);
+    const latest = latestMoved(left);
+    const info = latest
+      ? trackingInfoOf(views[shipments.indexOf(latest)], latest)
+      : trackingFromOrder(order);
+    return toOrderDto(order, info, views, fulfilmentOf(order, shipments));
+  }
+
+  private shipmentView(s: OrderShipment, estimate?: ShipmentEstimate): OrderShipmentDto {
+    const provider = this.couriers.has(s.courierService)
+      ? this.couriers.get(s.courierService)
+      : null;
+    return {
+      docketNumber: s.docketNumber,
+      courierService: s.courierService,
+      carrierName: s.carrierName ?? null,
+      booked: s.booked,
+      lines: s.lines.map((l) => ({
+        product: String(l.product),
+        sku: l.sku,
+        name: l.name,
+        quantity: l.quantity,
+      })),
+      stage: s.stage,
+      status: s.status,
+      estimatedDelivery: estimate ? estimate.estimatedDelivery : (s.estimatedDelivery ?? null),
+      estimateSource: estimate ? estimate.estimateSource : s.estimatedDelivery ? 'courier' : null,
+      estimatedDeliveryWindow: DeliveryWindowDto.of(estimate?.window ?? null),
+      trackingHistory: (s.history ?? []).map((h) => ({
+        status: h.status ?? null,
+        code: h.code,
+        description: h.description ?? '',
+        location: h.location ?? null,
+        occurredAt: h.occurredAt,
+      })),
+      trackingUrl: provider?.trackingUrl(s.docketNumber) ?? null,
+      requestedAt: s.requestedAt,
+      shippedAt: s.shippedAt ?? null,
+      lastMovedAt: s.lastMovedAt,
+      deliveredAt: s.deliveredAt ?? null,
+      returnedAt: s.returnedAt ?? null,
+      restocked: Boolean(s.restockedAt),
+    };
+  }
+}
+
+/** Parcels that have left; the ones still travelling get Docket's own estimate where due. */
+function estimateRequestsOf(order: LeanOrder): ShipmentEstimateRequest[] {
+  return shipmentsOf(order)
+    .filter((s) => s.stage === ShipmentStage.Shipped)
+    .map((s) => ({
+      docketNumber: s.docketNumber,
+      courierService: s.courierService,
+      destinationPincode: order.shippingAddress.pincode,
+      dispatchedAt: s.shippedAt ?? s.requestedAt,
+      courierEstimatedDelivery: s.estimatedDelivery ?? null,
+      finished: TERMINAL_TRACKING_STATUSES.has(s.status) || Boolean(s.returnedAt),
+    }));
+}
+
+/** The seed's tracking block for one parcel. */
+function trackingInfoOf(view: OrderShipmentDto, shipment: OrderShipment): TrackingInfoDto {
+  return {
+    hasTracking: true,
+    docketNumber: view.docketNumber,
+    courierService: view.courierService,
+    status: view.status,
+    estimatedDelivery: view.estimatedDelivery,
+    estimateSource: view.estimateSource,
+    estimatedDeliveryWindow: view.estimatedDeliveryWindow,
+    trackingHistory: view.trackingHistory,
+    lastUpdatedAt: shipment.lastUpdatedAt ?? null,
+    trackingUrl: view.trackingUrl,
+  };
 }
 
 /** Tracking as far as the order itself knows: the docket number once shipped, nothing live. */
@@ -38,13 +124,20 @@ export function trackingFromOrder(order: LeanOrder): TrackingInfoDto {
     courierService: order.courierService ?? null,
     status: null,
     estimatedDelivery: null,
+    estimateSource: null,
+    estimatedDeliveryWindow: null,
     trackingHistory: [],
     lastUpdatedAt: null,
     trackingUrl: null,
   };
 }
 
-export function toOrderDto(order: LeanOrder, trackingInfo: TrackingInfoDto): OrderDto {
+export function toOrderDto(
+  order: LeanOrder,
+  trackingInfo: TrackingInfoDto,
+  shipments: OrderShipmentDto[] = [],
+  fulfilment = fulfilmentOf(order),
+): OrderDto {
   const address = order.shippingAddress;
   return {
     id: String(order._id),
@@ -85,6 +178,8 @@ export function toOrderDto(order: LeanOrder, trackingInfo: TrackingInfoDto): Ord
     trackingNumber: order.trackingNumber ?? null,
     courierService: order.courierService ?? null,
     trackingInfo,
+    shipments,
+    fulfilment,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
   };

@@ -84,8 +84,11 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Cancel own order while pending or processing',
     description:
-      'Puts the units back in stock exactly once. Cancelling an already cancelled order ' +
-      'changes nothing and returns it; a shipped or delivered order is a 409.',
+      'Puts the units back in stock exactly once. When some parcels have already left, only ' +
+      'the units not in any parcel are cancelled (see `fulfilment.cancelled`) and the order ' +
+      'follows its parcels (e.g. `shipped`); with nothing left unshipped it is a 409. ' +
+      'Cancelling an already cancelled order changes nothing and returns it; a shipped or ' +
+      'delivered order is a 409.',
   })
   @ApiParam(ORDER_REF_PARAM)
   @ApiEnvelope(OrderDto)

@@ -1,21 +1,27 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { CourierModule } from '../courier/courier.module.js';
+import { DeliveryEstimatesModule } from '../delivery-estimates/delivery-estimates.module.js';
 import { ProductsModule } from '../products/products.module.js';
 import { TrackingModule } from '../tracking/tracking.module.js';
 import { AdminOrdersController } from './admin-orders.controller.js';
 import { ShipmentEventsListener } from './listeners/shipment-events.listener.js';
+import { OrderShipmentWriter } from './order-shipment-writer.js';
+import { OrderShipmentsService } from './order-shipments.service.js';
 import { OrderShippingService } from './order-shipping.service.js';
+import { OrderWriteLock } from './order-write-lock.js';
 import { OrderViewAssembler } from './order-view.assembler.js';
 import { OrdersController } from './orders.controller.js';
 import { OrdersService } from './orders.service.js';
 import { Order, OrderSchema } from './schemas/order.schema.js';
 import { OrderSummary, OrderSummarySchema } from './schemas/order-summary.schema.js';
 import { OrderSummaries } from './order-summaries.service.js';
-import { TRACKING_INFO_SOURCE, TrackingModuleInfoSource } from './tracking-info.source.js';
 
 /**
- * Owns the `orders` collection and its list read model `order_summaries`. Depends on Tracking (to ship and to show tracking); Tracking
- * reports back only through events, handled by ShipmentEventsListener.
+ * Owns the `orders` collection (with each order's parcels) and its list read model
+ * `order_summaries`. Depends on the courier seam and on
+ * Tracking (to ship); Tracking reports back only through events, handled by
+ * ShipmentEventsListener, which keeps the parcels' summaries on the order current.
  */
 @Module({
   imports: [
@@ -25,6 +31,8 @@ import { TRACKING_INFO_SOURCE, TrackingModuleInfoSource } from './tracking-info.
     ]),
     ProductsModule,
     TrackingModule,
+    CourierModule,
+    DeliveryEstimatesModule,
   ],
   // AdminOrdersController first: its static `orders/admin` routes must be registered before
   // OrdersController's `orders/:orderId`.
@@ -35,7 +43,9 @@ import { TRACKING_INFO_SOURCE, TrackingModuleInfoSource } from './tracking-info.
     OrderShippingService,
     OrderViewAssembler,
     ShipmentEventsListener,
-    { provide: TRACKING_INFO_SOURCE, useClass: TrackingModuleInfoSource },
+    OrderShipmentsService,
+    OrderShipmentWriter,
+    OrderWriteLock,
   ],
   exports: [OrdersService, OrderShippingService],
 })

@@ -22,6 +22,7 @@ import {
   SandboxSnapshot,
 } from './sandbox-snapshot.js';
 import { randomInt, SeededRandom, seededRandom } from './seeded-random.js';
+import { laneTransit, linehaulMinutes } from './transit-lanes.js';
 
 /** A control-API mistake; `status` is the HTTP status the control API answers with. */
 export class SandboxInputError extends Error {
@@ -151,6 +152,8 @@ export interface CreateDocketInput {
   origin?: string;
   destination?: string;
   details?: Partial<SandboxShipmentDetails>;
+  /** The courier gives no ETA for this docket (as some real bookings come back). */
+  withoutEta?: boolean;
 }
 
 const DEFAULT_SEED = 247;
@@ -340,7 +343,13 @@ export class SandboxState {
       docket = this.newDocketNumber();
     }
     const script = SCENARIO_SCRIPTS[scenario];
-    const gaps = script.map((step) => randomInt(this.random, ...step.gapMinutes));
+    const lane = laneTransit(origin, destination);
+    // One draw per step either way, so a seed replays the same dockets as before lanes existed.
+    const gaps = script.map((step) =>
+      step.linehaul
+        ? linehaulMinutes(lane, this.random())
+        : randomInt(this.random, ...step.gapMinutes),
+    );
     const createdAt = this.now();
     const pickupDelay = istHour(createdAt) >= SAME_DAY_CUTOFF_HOUR_IST ? 1 : 0;
     const record: SandboxDocket = {
@@ -356,7 +365,9 @@ export class SandboxState {
       nextDueAt: script.length > 0 ? createdAt : null,
       scans: [],
       statusOverride: null,
-      eta: istDayAt(createdAt, transitDays(origin, destination) + pickupDelay, ETA_HOUR_IST),
+      eta: input.withoutEta
+        ? null
+        : istDayAt(createdAt, transitDays(origin, destination) + pickupDelay, ETA_HOUR_IST),
       details: { ...emptyDetails(), ...input.details },
     };
     this.dockets.set(docket, record);

@@ -36,6 +36,8 @@ export interface ScriptStep {
   gapMinutes: readonly [number, number];
   /** The courier pushes its ETA by this many days when this scan happens (failed attempts). */
   etaShiftDays?: number;
+  /** The hub-to-hub leg: its gap comes from the lane's distribution (transit-lanes.ts), not `gapMinutes`. */
+  linehaul?: true;
 }
 
 const CREATED: ScriptStep = {
@@ -65,6 +67,7 @@ const ARRIVED: ScriptStep = {
   description: 'Shipment Arrived at Destination Hub',
   place: 'destination',
   gapMinutes: [720, 1800],
+  linehaul: true,
 };
 const OUT_FOR_DELIVERY: ScriptStep = {
   code: 'SDELASN',

@@ -163,7 +163,7 @@ function optionalNumber(body: Json, key: string): number | undefined {
 const HELP = {
   about: 'Sequel247 sandbox: the courier API at /api/*, this control API at /__sandbox/*',
   routes: [
-    'POST /__sandbox/dockets {docket?, scenario?, origin?, destination?}',
+    'POST /__sandbox/dockets {docket?, scenario?, origin?, destination?, withoutEta?}',
     'POST /__sandbox/dockets/bulk {count, scenario?}',
     'GET /__sandbox/dockets?limit=100',
     'GET /__sandbox/dockets/:docket',
@@ -324,6 +324,7 @@ export async function startSequel247Sandbox(
           scenario,
           origin: optionalString(body, 'origin'),
           destination: optionalString(body, 'destination'),
+          withoutEta: body.withoutEta === true,
         });
         return sendJson(res, 201, snapshot(state, record, url));
       }

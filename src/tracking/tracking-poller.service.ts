@@ -1,18 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model } from 'mongoose';
 import { errorMessage as messageOf } from '../common/errors/error-message.js';
 import type { AllConfig } from '../config/index.js';
-import {
-  SEQUEL247_CLIENT,
-  type Sequel247Client,
-  type ShipmentTracking,
-} from '../sequel247/sequel247-client.interface.js';
+import type { CourierProvider, ShipmentTracking } from '../courier/courier-provider.interface.js';
+import { CourierRegistry } from '../courier/courier-registry.js';
 import { ShipmentStatusChangedEvent } from './events/shipment-status-changed.event.js';
+import { ShipmentTrackingUpdatedEvent } from './events/shipment-tracking-updated.event.js';
 import { Tracking } from './schemas/tracking.schema.js';
 import { HeldLease, LeaseCandidate, TrackingLeases } from './tracking-leases.service.js';
 import { TrackingSchedule } from './tracking-schedule.service.js';
@@ -137,7 +135,7 @@ export class TrackingPoller {
     @InjectModel(Tracking.name) private readonly trackings: Model<Tracking>,
     private readonly leases: TrackingLeases,
     private readonly schedule: TrackingSchedule,
-    @Inject(SEQUEL247_CLIENT) private readonly courier: Sequel247Client,
+    private readonly couriers: CourierRegistry,
     private readonly config: ConfigService<AllConfig, true>,
     private readonly events: EventEmitter2,
   ) {}
@@ -232,6 +230,26 @@ export class TrackingPoller {
   }
 
   /**
+   * Applies an answer that did not come from polling (an admin's milestone for a manual
+   * courier) exactly like a sync's: the same history merge, forward-only status, write, events.
+   */
+  async recordOne(id: string, tracking: ShipmentTracking): Promise<SingleSyncResult> {
+    const current = await this.trackings.findById(id, { syncSeq: 1 }).lean();
+    if (!current) return 'missing';
+    const owner = `${this.instanceId}:record:${randomBytes(4).toString('hex')}`;
+    const [claimed] = await this.claim(owner, [{ id, seq: current.syncSeq ?? 0 }], () => true);
+    if (!claimed) return 'busy';
+    const counters = emptyCounters();
+    try {
+      const answer: CourierResult = { kind: 'found', tracking };
+      await this.writeResults([claimed], new Map([[claimed.doc.docketNumber, answer]]), counters);
+    } finally {
+      await this.leases.release([claimed.lease]);
+    }
+    return counters.lostLeases ? 'failed' : 'synced';
+  }
+
+  /**
    * Re-emits the event of every status change the Orders side has not acknowledged within the
    * grace period, so a lost event (a crash between write and listener, a failing listener) is
    * repaired. Each replay holds the tracking's lease, so the listener's acknowledgement never
@@ -293,16 +311,28 @@ export class TrackingPoller {
 
   /** Polls one claimed batch, writes every result and releases the leases; never throws. */
   private async syncBatch(batch: ClaimedTracking[], counters: Counters): Promise<void> {
-    let results: Map<string, CourierResult>;
-    try {
-      results = await this.askCourier(
-        batch.map((c) => c.doc.docketNumber),
-        counters,
-      );
-    } catch (error) {
-      // askCourier maps every courier failure; this is a last guard so a pass never stops.
-      const failed: CourierResult = { kind: 'failed', error: errorMessage(error) };
-      results = new Map(batch.map((c) => [c.doc.docketNumber, failed]));
+    const results = new Map<string, CourierResult>();
+    // A batch may mix couriers: one trackMany per courier.
+    const byCourier = new Map<string, string[]>();
+    for (const { doc } of batch) {
+      const dockets = byCourier.get(doc.courierService) ?? [];
+      dockets.push(doc.docketNumber);
+      byCourier.set(doc.courierService, dockets);
+    }
+    for (const [courierService, dockets] of byCourier) {
+      try {
+        const provider = this.couriers.get(courierService);
+        if (!provider.capabilities.polling) {
+          throw new Error(`${courierService} is not polled; its milestones are recorded by hand`);
+        }
+        for (const [docket, result] of await this.askCourier(provider, dockets, counters)) {
+          results.set(docket, result);
+        }
+      } catch (error) {
+        // askCourier maps every courier failure; this is a last guard so a pass never stops.
+        const failed: CourierResult = { kind: 'failed', error: errorMessage(error) };
+        for (const docket of dockets) results.set(docket, failed);
+      }
     }
     try {
       await this.writeResults(batch, results, counters);
@@ -322,13 +352,14 @@ export class TrackingPoller {
    * per docket, so one bad docket cannot sink its neighbours.
    */
   private async askCourier(
+    courier: CourierProvider,
     dockets: string[],
     counters: Counters,
   ): Promise<Map<string, CourierResult>> {
     const results = new Map<string, CourierResult>();
     try {
       counters.courierCalls += 1;
-      const answer = await this.courier.trackMany(dockets);
+      const answer = await courier.trackMany(dockets);
       for (const tracking of answer.found) {
         results.set(tracking.docketNumber, { kind: 'found', tracking });
       }
@@ -360,11 +391,12 @@ export class TrackingPoller {
       this.logger.warn(
         `Batch of ${dockets.length} failed (${errorMessage(error)}); retrying docket by docket`,
       );
-      return this.askCourierOneByOne(dockets, counters);
+      return this.askCourierOneByOne(courier, dockets, counters);
     }
   }
 
   private async askCourierOneByOne(
+    courier: CourierProvider,
     dockets: string[],
     counters: Counters,
   ): Promise<Map<string, CourierResult>> {
@@ -377,7 +409,7 @@ export class TrackingPoller {
       }
       try {
         counters.courierCalls += 1;
-        results.set(docket, { kind: 'found', tracking: await this.courier.track(docket) });
+        results.set(docket, { kind: 'found', tracking: await courier.trackOne(docket) });
       } catch (error) {
         if (isDocketNotFound(error)) {
           results.set(docket, { kind: 'not_found', reason: errorMessage(error) });
@@ -402,7 +434,7 @@ export class TrackingPoller {
     const now = new Date();
     const safetyMs = Math.min(5_000, this.settings.leaseMs / 10);
     const writes: AnyBulkWriteOperation<Tracking>[] = [];
-    const events: ShipmentStatusChangedEvent[] = [];
+    const events: Array<ShipmentStatusChangedEvent | ShipmentTrackingUpdatedEvent> = [];
     // Counted only once the batch is stored; a storage error counts the batch as failed instead.
     const local = emptyCounters();
 
@@ -421,11 +453,15 @@ export class TrackingPoller {
         const outcome = applyCourierTracking(snapshotOf(doc), result.tracking, now, this.policy);
         this.noteOutcome(doc, outcome);
         set = { ...outcome.changes, ...outcome.bookkeeping };
+        // Couriers without polling (manual) are never due: their news comes from an admin.
+        if (!this.isPolled(doc.courierService)) set.nextSyncAt = null;
         if (outcome.statusChanged) {
           set.statusChangedAt = now;
           set.orderAckPending = true;
           local.statusChanged += 1;
           events.push(eventFor({ ...doc, ...set }, false, outcome));
+        } else if (outcome.changed) {
+          events.push(updateFor({ ...doc, ...set }, now));
         }
         if (outcome.changed) local.changed += 1;
         else local.unchanged += 1;
@@ -465,6 +501,12 @@ export class TrackingPoller {
     if (firstError) throw firstError;
   }
 
+  private isPolled(courierService: string): boolean {
+    return (
+      this.couriers.has(courierService) && this.couriers.get(courierService).capabilities.polling
+    );
+  }
+
   private noteOutcome(doc: StoredTracking, outcome: CourierOutcome): void {
     if (outcome.unknownCode && outcome.changes.rawStatusCode) {
       this.logger.warn(
@@ -481,9 +523,15 @@ export class TrackingPoller {
   }
 
   /** A listener's failure is logged, not thrown: reconcile re-sends unacknowledged changes. */
-  private async publish(event: ShipmentStatusChangedEvent): Promise<void> {
+  private async publish(
+    event: ShipmentStatusChangedEvent | ShipmentTrackingUpdatedEvent,
+  ): Promise<void> {
+    const name =
+      event instanceof ShipmentStatusChangedEvent
+        ? ShipmentStatusChangedEvent.eventName
+        : ShipmentTrackingUpdatedEvent.eventName;
     try {
-      await this.events.emitAsync(ShipmentStatusChangedEvent.eventName, event);
+      await this.events.emitAsync(name, event);
     } catch (error) {
       this.logger.error(
         `A listener failed on ${event.docketNumber} → ${event.status}: ${errorMessage(error)}`,
@@ -504,6 +552,8 @@ function eventFor(
     orderNumber: doc.orderNumber,
     userId: String(doc.user),
     docketNumber: doc.docketNumber,
+    courierService: doc.courierService,
+    history: historyOf(doc),
     previousStatus: outcome ? outcome.previousStatus : (doc.orderStatusAcknowledged ?? null),
     status: doc.status,
     rawStatusCode: doc.rawStatusCode ?? null,
@@ -511,6 +561,18 @@ function eventFor(
     estimatedDelivery: doc.estimatedDelivery ?? null,
     replayed,
   });
+}
+
+function updateFor(doc: StoredTracking, now: Date): ShipmentTrackingUpdatedEvent {
+  return new ShipmentTrackingUpdatedEvent(
+    String(doc.order),
+    doc.docketNumber,
+    doc.courierService,
+    doc.status,
+    doc.estimatedDelivery ?? null,
+    historyOf(doc),
+    now,
+  );
 }
 
 function snapshotOf(doc: StoredTracking): TrackingSnapshot {

@@ -6,7 +6,6 @@ import { TrackingSyncCursor } from './schemas/tracking-sync-cursor.schema.js';
 import { dueMinuteOf } from './tracking-state.js';
 
 const CURSOR_ID = 'due';
-const MINUTE_MS = 60_000;
 
 /** A tracking found in a due slot, with the `syncSeq` a lease is taken on. */
 export interface DueCandidate {
@@ -54,7 +53,9 @@ export class TrackingSchedule {
       .find({ terminal: false, dueMinute: null }, { _id: 1, nextSyncAt: 1 })
       .lean<Array<{ _id: string; nextSyncAt: Date | null }>>();
     for (const doc of unslotted) {
-      const nextSyncAt = doc.nextSyncAt ?? new Date(nowMinute * MINUTE_MS);
+      // No next poll at all: a courier Docket does not poll (manual milestones).
+      const nextSyncAt = doc.nextSyncAt;
+      if (!nextSyncAt) continue;
       await this.trackings.updateOne(
         { _id: doc._id },
         { $set: { nextSyncAt, dueMinute: dueMinuteOf(nextSyncAt) } },

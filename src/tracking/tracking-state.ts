@@ -1,5 +1,5 @@
-import type { ShipmentTracking } from '../sequel247/sequel247-client.interface.js';
-import { TrackingStatus } from '../sequel247/tracking-status.js';
+import type { ShipmentTracking } from '../courier/courier-provider.interface.js';
+import { TrackingStatus } from '../courier/tracking-status.js';
 import {
   canMoveTo,
   HistoryEntry,

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { Sequel247Module } from '../sequel247/sequel247.module.js';
+import { CourierModule } from '../courier/courier.module.js';
 import { TrackingLease, TrackingLeaseSchema } from './schemas/tracking-lease.schema.js';
 import {
   TrackingSyncCursor,
@@ -25,7 +25,7 @@ import { TrackingService } from './tracking.service.js';
       { name: TrackingLease.name, schema: TrackingLeaseSchema },
       { name: TrackingSyncCursor.name, schema: TrackingSyncCursorSchema },
     ]),
-    Sequel247Module,
+    CourierModule,
   ],
   controllers: [TrackingController],
   providers: [

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sequel247HttpClient } from '../../src/sequel247/sequel247-http.client.js';
+import { Sequel247HttpClient } from '../../src/courier/sequel247/sequel247-http.client.js';
 import {
   Sequel247Sandbox,
   startSequel247Sandbox,

@@ -41,7 +41,7 @@ import {
   Sequel247Sandbox,
   startSequel247Sandbox,
 } from '../../src/sequel247-sandbox/sequel247-sandbox.js';
-import { TrackingStatus } from '../../src/sequel247/tracking-status.js';
+import { TrackingStatus } from '../../src/courier/tracking-status.js';
 import { Tracking } from '../../src/tracking/schemas/tracking.schema.js';
 import { TrackingLeases } from '../../src/tracking/tracking-leases.service.js';
 import { dueMinuteOf } from '../../src/tracking/tracking-state.js';

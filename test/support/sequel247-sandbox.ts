@@ -1,9 +1,9 @@
 import { ConfigModule } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { configNamespaces } from '../../src/config/index.js';
-import { Sequel247Module } from '../../src/sequel247/sequel247.module.js';
-import { SEQUEL247_CLIENT } from '../../src/sequel247/sequel247-client.interface.js';
-import type { Sequel247HttpClient } from '../../src/sequel247/sequel247-http.client.js';
+import { Sequel247Module } from '../../src/courier/sequel247/sequel247.module.js';
+import { SEQUEL247_CLIENT } from '../../src/courier/sequel247/sequel247-client.interface.js';
+import type { Sequel247HttpClient } from '../../src/courier/sequel247/sequel247-http.client.js';
 import type { FaultSpec } from '../../src/sequel247-sandbox/sandbox-state.js';
 
 /** A docket as the control API describes it. */

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { OrderStatus, StatusChangeSource } from '../order-status.js';
 import { ShippingAddressDto } from './shipping-address.dto.js';
+import { FulfilmentDto, OrderShipmentDto } from './order-shipment.dto.js';
 import { TrackingInfoDto } from './tracking-info.dto.js';
 
 export class OrderItemDto {
@@ -90,14 +91,30 @@ export class OrderDto {
   @ApiProperty({ type: [StatusChangeDto], description: 'Every status change, oldest first' })
   statusHistory: StatusChangeDto[];
 
-  @ApiProperty({ nullable: true, type: String, example: null, description: 'Set when shipped' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'Docket of the parcel whose status changed most recently; set when shipped',
+  })
   trackingNumber: string | null;
 
   @ApiProperty({ nullable: true, type: String, example: null, description: 'Set when shipped' })
   courierService: string | null;
 
-  @ApiProperty({ type: TrackingInfoDto })
+  @ApiProperty({
+    type: TrackingInfoDto,
+    description:
+      "The seed's single tracking block: it describes the parcel whose status changed most " +
+      'recently (see `shipments` for every parcel)',
+  })
   trackingInfo: TrackingInfoDto;
+
+  @ApiProperty({ type: [OrderShipmentDto], description: 'Every parcel of the order, oldest first' })
+  shipments: OrderShipmentDto[];
+
+  @ApiProperty({ type: FulfilmentDto })
+  fulfilment: FulfilmentDto;
 
   @ApiProperty()
   createdAt: Date;

@@ -1,6 +1,12 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Schema as MongooseSchema, Types } from 'mongoose';
 import { OrderStatus, StatusChangeSource } from '../order-status.js';
+import {
+  OrderShipment,
+  OrderShipmentSchema,
+  ShipmentLine,
+  ShipmentLineSchema,
+} from './order-shipment.schema.js';
 
 /** A priced line, frozen at order time: later product edits do not change it. */
 @Schema({ _id: false })
@@ -147,9 +153,35 @@ export class Order {
   @Prop()
   courierService?: string;
 
-  /** Absent until an admin ships the order. */
+  /**
+   * Legacy (single-parcel) shipment request; no longer written. Orders shipped before
+   * `shipments` existed are read as one shipment of every line (see order-fulfilment.ts).
+   */
   @Prop({ type: ShipmentRequestSchema })
   shipment?: ShipmentRequest;
+
+  /** The order's parcels, oldest first. */
+  @Prop({ type: [OrderShipmentSchema], default: [] })
+  shipments?: OrderShipment[];
+
+  /**
+   * Bumped by every write of `shipments`/`cancelledLines`: each such write is conditional on the
+   * version it read (atomic on MongoDB; on FerretDB also serialised by OrderWriteLock).
+   */
+  @Prop({ required: true, default: 0 })
+  shipmentsVersion?: number;
+
+  /**
+   * True while a parcel's ship steps are unfinished (stage `requested`), so the repair job finds
+   * them by one top-level equality (FerretDB pushes that down to an index; a dotted path into
+   * `shipments` would read every order). Absent otherwise.
+   */
+  @Prop()
+  shipmentRequested?: boolean;
+
+  /** Units cancelled while others were already shipped (cancelling cancels unshipped lines). */
+  @Prop({ type: [ShipmentLineSchema], default: [] })
+  cancelledLines?: ShipmentLine[];
 
   /** The client's Idempotency-Key, when one was sent. */
   @Prop()
@@ -182,5 +214,5 @@ export type LeanOrder = Order & { _id: Types.ObjectId };
 export const OrderSchema = SchemaFactory.createForClass(Order);
 OrderSchema.index({ idempotencyScope: 1 }, { unique: true, sparse: true });
 // Lists filter and sort on `order_summaries` (see OrderSummary), which holds their indexes.
-// The shipping reconciler: orders with a shipment request that never reached `shipped`.
-OrderSchema.index({ status: 1, 'shipment.requestedAt': 1 });
+// The shipping reconciler: orders with a shipment whose ship steps were interrupted.
+OrderSchema.index({ shipmentRequested: 1 });

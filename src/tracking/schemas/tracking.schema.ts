@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
-import { TrackingStatus } from '../../sequel247/tracking-status.js';
+import { TrackingStatus } from '../../courier/tracking-status.js';
 
 @Schema({ _id: false })
 export class TrackedItem {

@@ -1,4 +1,4 @@
-import { TrackingStatus } from './tracking-status.js';
+import { TrackingStatus } from '../tracking-status.js';
 
 export interface Sequel247CodeInfo {
   status: TrackingStatus;

@@ -15,7 +15,7 @@ import {
   parseTrackMultiple,
   trimBodyForLog,
 } from './sequel247.parser.js';
-import { TrackingStatus } from './tracking-status.js';
+import { TrackingStatus } from '../tracking-status.js';
 
 /** The one payload confirmed by several independent integrations (API.md). */
 const CONFIRMED_TRACK = {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { AllConfig } from '../config/index.js';
+import type { AllConfig } from '../../config/index.js';
 import { SEQUEL247_CLIENT } from './sequel247-client.interface.js';
 import { Sequel247HttpClient } from './sequel247-http.client.js';
 

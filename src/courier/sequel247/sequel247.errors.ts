@@ -1,4 +1,4 @@
-import { DomainError, DomainErrorKind } from '../common/errors/domain-error.js';
+import { DomainError, DomainErrorKind } from '../../common/errors/domain-error.js';
 
 /**
  * Every failure of a Sequel247 call. `retryable` says whether trying the same call later may

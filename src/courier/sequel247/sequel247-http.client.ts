@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
-import type { Sequel247Config } from '../config/sequel247.config.js';
+import type { Sequel247Config } from '../../config/sequel247.config.js';
 import { CircuitBreaker, CircuitState } from './circuit-breaker.js';
 import { parseRetryAfterMs, RetryDecision, RetryPolicy } from './retry-policy.js';
 import type {

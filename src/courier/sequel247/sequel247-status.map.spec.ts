@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mapSequel247Code, SEQUEL247_STATUS_CODES } from './sequel247-status.map.js';
-import { TrackingStatus } from './tracking-status.js';
+import { TrackingStatus } from '../tracking-status.js';
 
 describe('Sequel247 status map', () => {
   it.each([
