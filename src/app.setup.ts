@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
@@ -22,7 +23,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.set('trust proxy', 'loopback');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.useGlobalInterceptors(new EnvelopeInterceptor());
+  app.useGlobalInterceptors(new EnvelopeInterceptor(app.get(Reflector)));
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, () => createOpenApiDocument(app), {
     jsonDocumentUrl: `${API_PREFIX}/docs-json`,
   });
@@ -33,7 +34,8 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Docket API')
     .setDescription(
       'Orders and Sequel247 shipment tracking for an Indian online jewellery store. ' +
-        'Every success is `{ "success": true, "data": … }`; every error is ' +
+        'Every success is `{ "success": true, "data": … }`; lists are ' +
+        '`{ "success": true, "data": [ … ], "meta": { "page", "limit", "total", "pages" } }`; every error is ' +
         '`{ "success": false, "error": { "code", "message", "details" } }`. Money is integer paise; times are UTC.',
     )
     .setVersion('1.0')

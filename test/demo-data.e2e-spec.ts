@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_TOKEN } from '../src/config/sequel247.config.js';
-import { DEMO_PRODUCTS } from '../src/demo/demo-products.js';
-import { DEMO_ADMIN, DEMO_CUSTOMER } from '../src/demo/demo-users.js';
+import { DEMO_PRODUCTS } from '../src/dev/demo/demo-products.js';
+import { DEMO_ADMIN, DEMO_CUSTOMER } from '../src/dev/demo/demo-users.js';
 import {
   type Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
 import { createTestApp, TestApp } from './support/test-app.js';
 

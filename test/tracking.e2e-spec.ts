@@ -2,11 +2,11 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TrackingStatus } from '../src/sequel247/tracking-status.js';
-import { formatScanTime } from '../src/sequel247-sandbox/ist-time.js';
+import { formatScanTime } from '../src/dev/sequel247-sandbox/ist-time.js';
 import {
   Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { ShipmentStatusChangedEvent } from '../src/tracking/events/shipment-status-changed.event.js';
 import { TrackingService } from '../src/tracking/tracking.service.js';
 import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.js';

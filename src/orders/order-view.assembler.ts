@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { OrderDto } from './dto/order.dto.js';
+import type { CustomerOrderDto, OrderDto } from './dto/order.dto.js';
 import type { TrackingInfoDto } from './dto/tracking-info.dto.js';
 import type { LeanOrder } from './schemas/order.schema.js';
 import { TRACKING_INFO_SOURCE, type TrackingInfoSource } from './tracking-info.source.js';
@@ -47,7 +47,7 @@ export function trackingFromOrder(order: LeanOrder): TrackingInfoDto {
 export function toOrderDto(order: LeanOrder, trackingInfo: TrackingInfoDto): OrderDto {
   const address = order.shippingAddress;
   return {
-    id: String(order._id),
+    _id: String(order._id),
     orderNumber: order.orderNumber,
     user: String(order.user),
     customerEmail: order.customerEmail,
@@ -73,7 +73,7 @@ export function toOrderDto(order: LeanOrder, trackingInfo: TrackingInfoDto): Ord
       pincode: address.pincode,
       country: 'IN',
     },
-    status: order.status,
+    orderStatus: order.status,
     statusHistory: order.statusHistory.map((h) => ({
       from: h.from ?? null,
       to: h.to,
@@ -87,5 +87,16 @@ export function toOrderDto(order: LeanOrder, trackingInfo: TrackingInfoDto): Ord
     trackingInfo,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
+  };
+}
+
+/**
+ * What a customer sees of an order: everything but the ids of the admins who changed its
+ * status (`statusHistory[].actor`).
+ */
+export function toCustomerView(order: OrderDto): CustomerOrderDto {
+  return {
+    ...order,
+    statusHistory: order.statusHistory.map(({ actor: _actor, ...change }) => change),
   };
 }

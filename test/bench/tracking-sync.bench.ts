@@ -41,7 +41,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { TrackingStatus } from '../../src/sequel247/tracking-status.js';
 import { Tracking } from '../../src/tracking/schemas/tracking.schema.js';
 import { TrackingLeases } from '../../src/tracking/tracking-leases.service.js';
