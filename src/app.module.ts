@@ -7,6 +7,7 @@ import { AllConfig, configNamespaces } from './config/index.js';
 import { AuthModule } from './auth/auth.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ProductsModule } from './products/products.module.js';
 import { TrackingModule } from './tracking/tracking.module.js';
@@ -36,6 +37,7 @@ import { UsersModule } from './users/users.module.js';
     ProductsModule,
     OrdersModule,
     TrackingModule,
+    MetricsModule,
   ],
 })
 export class AppModule {

@@ -39,6 +39,7 @@ import {
   OrderNotFoundError,
 } from './orders.errors.js';
 import { LeanOrder, Order, ShipmentRequest, StatusChange } from './schemas/order.schema.js';
+import { isDuplicateKeyError } from '../common/database/duplicate-key.js';
 
 /** Who is changing an order's status, and why; becomes a `statusHistory` entry. */
 export interface StatusChangeContext {
@@ -61,10 +62,6 @@ const ORDER_NUMBER_ATTEMPTS = 5;
 /** Conditional updates lost to concurrent changes before giving up with 409. */
 const STATUS_CHANGE_ATTEMPTS = 5;
 const OBJECT_ID = /^[a-f\d]{24}$/i;
-
-function isDuplicateKey(error: unknown): boolean {
-  return error instanceof mongo.MongoServerError && error.code === 11000;
-}
 
 /** Whether a docket can be attached to the order now (see `recordShipmentRequest`). */
 export function isShippable(order: Pick<LeanOrder, 'status' | 'trackingNumber'>): boolean {
@@ -168,7 +165,7 @@ export class OrdersService {
       return { order: await this.view.one(created), replayed: false };
     } catch (error) {
       await this.putBack(lines, 'an order that could not be stored');
-      if (idempotency && isDuplicateKey(error)) {
+      if (idempotency && isDuplicateKeyError(error)) {
         // A concurrent request with the same key stored its order first.
         const earlier = await this.findByScope(idempotency.scope);
         if (earlier) return this.replay(earlier, idempotency.fingerprint);
@@ -499,7 +496,7 @@ export class OrdersService {
         const created = await this.orders.create({ ...draft, orderNumber: generateOrderNumber() });
         return created.toObject();
       } catch (error) {
-        if (!isDuplicateKey(error) || attempt >= ORDER_NUMBER_ATTEMPTS) throw error;
+        if (!isDuplicateKeyError(error) || attempt >= ORDER_NUMBER_ATTEMPTS) throw error;
         // The other unique index: the caller turns it into a replay.
         if (idempotencyScope && (await this.findByScope(idempotencyScope))) throw error;
         this.logger.warn('Order number collision; retrying with a new number');

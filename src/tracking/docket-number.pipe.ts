@@ -1,15 +1,14 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { ValidationFailedError } from '../common/errors/domain-error.js';
+import { DOCKET_NUMBER_RULE, isDocketNumber } from '../sequel247/docket-number.js';
 
-export const DOCKET_NUMBER = /^\d{10}$/;
-
-/** Sequel247 dockets are exactly 10 digits (leading zeros allowed); anything else is a 400. */
+/** A docket number in a route parameter; anything but the one docket rule is a 400. */
 @Injectable()
 export class DocketNumberPipe implements PipeTransform<unknown, string> {
   transform(value: unknown): string {
-    if (typeof value !== 'string' || !DOCKET_NUMBER.test(value)) {
+    if (!isDocketNumber(value)) {
       throw new ValidationFailedError([
-        { field: 'docketNumber', messages: ['docketNumber must be exactly 10 digits'] },
+        { field: 'docketNumber', messages: [`docketNumber ${DOCKET_NUMBER_RULE}`] },
       ]);
     }
     return value;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
-import { isValidObjectId, Model, mongo, Types } from 'mongoose';
+import { isValidObjectId, Model, Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Page, skipFor } from '../common/pagination/pagination.js';
 import type { AllConfig } from '../config/index.js';
@@ -24,6 +24,7 @@ import {
   TrackingSyncInProgressError,
 } from './tracking.errors.js';
 import { errorMessage } from '../common/errors/error-message.js';
+import { isDuplicateKeyError } from '../common/database/duplicate-key.js';
 
 export interface StartTrackingInput {
   orderId: string;
@@ -111,7 +112,7 @@ export class TrackingService {
       });
       return this.view(created.toObject<StoredTracking>());
     } catch (error) {
-      if (!(error instanceof mongo.MongoServerError && error.code === 11000)) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
       const existing = await this.trackings.findById(id).lean<StoredTracking>();
       if (!existing || String(existing.order) !== input.orderId) {
         throw new DocketAlreadyUsedError(input.docketNumber);
@@ -246,7 +247,7 @@ export class TrackingService {
     try {
       await this.events.emitAsync(
         TrackingSyncPassCompletedEvent.eventName,
-        new TrackingSyncPassCompletedEvent(summary.passId, new Date()),
+        new TrackingSyncPassCompletedEvent(summary.passId, new Date(), summary),
       );
     } catch (error) {
       this.logger.error(`A listener failed after pass ${summary.passId}: ${errorMessage(error)}`);

@@ -7,14 +7,13 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  Matches,
   Max,
   MaxLength,
   Min,
   ValidateIf,
 } from 'class-validator';
+import { IsDocketNumber } from '../../sequel247/docket-number.js';
 
-export const DOCKET_NUMBER = /^\d{10}$/;
 export const SUPPORTED_COURIERS = ['Sequel247'] as const;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -32,7 +31,7 @@ export class ShipOrderDto {
   @Transform(trim)
   @IsDefined({ message: 'docketNumber is required unless book is true' })
   @IsString()
-  @Matches(DOCKET_NUMBER, { message: 'docketNumber must be exactly 10 digits' })
+  @IsDocketNumber()
   docketNumber?: string;
 
   @ApiPropertyOptional({
