@@ -68,7 +68,8 @@ export async function createTestApp(
   Object.assign(process.env, BASE_TEST_ENV, { MONGODB_URI: uri }, options.env ?? {});
   clearSelfStarted();
   if (options.embeddedDemo) {
-    delete process.env.JWT_SECRET;
+    // The demo runs on the development secret unless the test sets one.
+    if (!options.env?.JWT_SECRET) delete process.env.JWT_SECRET;
     markSelfStarted('database', 'courier');
   }
 
