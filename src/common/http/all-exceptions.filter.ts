@@ -78,6 +78,9 @@ export function mapError(exception: unknown): Mapped {
     const status = exception.getStatus();
     const response = exception.getResponse();
     let message = exception.message;
+    if (status === 413) {
+      return { status, body: envelope('PAYLOAD_TOO_LARGE', 'Request body is too large') };
+    }
     if (status === 429) {
       // The throttler's own message names its class; say what the client needs instead.
       return {
