@@ -187,7 +187,9 @@ describe('demo data at boot', () => {
 
       expect(await counts()).toEqual(before);
       expect((await catalogue(t)).total).toBe(DEMO_PRODUCTS.length);
-      expect((await myOrders(t)).items.map((o) => [o.orderNumber, o.orderStatus])).toEqual(ordersBefore);
+      expect((await myOrders(t)).items.map((o) => [o.orderNumber, o.orderStatus])).toEqual(
+        ordersBefore,
+      );
       expect(await bookings()).toBe(0);
     });
   });

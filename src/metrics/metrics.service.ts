@@ -5,8 +5,6 @@ import { SEQUEL247_CLIENT, type Sequel247Client } from '../sequel247/sequel247-c
 import { TrackingBacklogService, type SyncBacklog } from '../tracking/tracking-backlog.service.js';
 
 const CIRCUIT_STATES: CircuitState[] = ['closed', 'open', 'half-open'];
-/** A scrape reads the backlog at most this often (it counts documents). */
-const BACKLOG_CACHE_MS = 15_000;
 
 /**
  * Docket's Prometheus metrics, on a registry of its own (one per app, so several apps in one
@@ -60,7 +58,7 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  private backlogCache: { at: number; value: SyncBacklog } | null = null;
+  private pendingBacklog: Promise<SyncBacklog> | null = null;
 
   constructor(
     private readonly backlog: TrackingBacklogService,
@@ -112,14 +110,16 @@ export class MetricsService {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 
-  private async currentBacklog(): Promise<SyncBacklog> {
-    const now = Date.now();
-    if (this.backlogCache && now - this.backlogCache.at < BACKLOG_CACHE_MS) {
-      return this.backlogCache.value;
-    }
-    const value = await this.backlog.backlog(new Date(now));
-    this.backlogCache = { at: now, value };
-    return value;
+  /**
+   * Read once per scrape (three cheap queries on the `{ terminal, nextSyncAt }` index on
+   * MongoDB) and shared by the three backlog gauges.
+   */
+  private currentBacklog(): Promise<SyncBacklog> {
+    // The three gauges are collected together: share one read while it is in flight.
+    this.pendingBacklog ??= this.backlog.backlog().finally(() => {
+      this.pendingBacklog = null;
+    });
+    return this.pendingBacklog;
   }
 
   private circuitState(): CircuitState {
