@@ -8,7 +8,7 @@ import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 import { errorMessage } from './common/errors/error-message.js';
 import { markSelfStarted, wantsEmbeddedDemo } from './config/deployment-mode.js';
-import type { AllConfig } from './config/index.js';
+import { type AllConfig, checkConfiguration } from './config/index.js';
 
 interface DevRig {
   started: string[];
@@ -41,12 +41,14 @@ function loadDotEnv(): void {
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');
   loadDotEnv();
+  checkConfiguration();
   const dev = await startDevRig();
   let app: NestExpressApplication;
   try {
     app = await NestFactory.create<NestExpressApplication>(
       dev.modules.length ? AppModule.withDevModules(dev.modules) : AppModule,
-      { bufferLogs: true },
+      // Errors reach bootstrap().catch below: one line naming what to fix, no stack.
+      { bufferLogs: true, abortOnError: false },
     );
   } catch (error) {
     await dev.stop();

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Test } from '@nestjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigModule } from '@nestjs/config';
-import { configNamespaces } from '../src/config/index.js';
+import { checkConfiguration, configNamespaces } from '../src/config/index.js';
 import { DEV_JWT_SECRET } from '../src/config/auth.config.js';
 import { clearSelfStarted } from '../src/config/deployment-mode.js';
 import { SANDBOX_TOKEN } from '../src/config/sequel247.config.js';
@@ -109,6 +109,19 @@ describe('fail closed: production-like settings refuse development defaults at b
       /JWT_EXPIRES_IN="30d"/,
     );
     expect(await bootError({ ...PRODUCTION_ENV, JWT_EXPIRES_IN: '24h' })).toBeNull();
+  });
+
+  it('names every missing variable at once before main.ts starts anything', () => {
+    const saved = { ...process.env };
+    for (const name of CONFIG_VARIABLES) delete process.env[name];
+    process.env.NODE_ENV = 'production';
+    try {
+      expect(() => checkConfiguration()).toThrow(
+        /MONGODB_URI=null[\s\S]*JWT_SECRET=null[\s\S]*SEQUEL247_BASE_URL=null[\s\S]*SEQUEL247_TOKEN=null/,
+      );
+    } finally {
+      process.env = saved;
+    }
   });
 
   it('leaves the development defaults on when nothing is configured (the embedded demo)', async () => {
