@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { MongooseModule } from '@nestjs/mongoose';
@@ -6,9 +6,9 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AllConfig, configNamespaces } from './config/index.js';
 import { AuthModule } from './auth/auth.module.js';
 import { DeliveryEstimatesModule } from './delivery-estimates/delivery-estimates.module.js';
-import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ProductsModule } from './products/products.module.js';
 import { TrackingModule } from './tracking/tracking.module.js';
@@ -36,11 +36,19 @@ import { UsersModule } from './users/users.module.js';
     HealthModule,
     UsersModule,
     AuthModule,
-    DemoModule,
     ProductsModule,
     OrdersModule,
     TrackingModule,
     DeliveryEstimatesModule,
+    MetricsModule,
   ],
 })
-export class AppModule {}
+export class AppModule {
+  /**
+   * The app plus development-only modules (the demo data seeder), which main.ts imports
+   * dynamically from src/dev/ for the embedded demo only. A production boot uses AppModule as is.
+   */
+  static withDevModules(devModules: Type[]): DynamicModule {
+    return { module: AppModule, imports: devModules };
+  }
+}

@@ -18,7 +18,7 @@ import { TrackingStatus } from '../src/courier/tracking-status.js';
 import {
   Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import {
   CompiledSequel247Client,
   compileSequel247Client,

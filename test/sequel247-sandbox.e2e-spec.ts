@@ -7,7 +7,7 @@ import { startEmbeddedDependencies } from '../src/dev/embedded/embedded-dependen
 import {
   Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
 
 /** The sandbox over raw HTTP: the courier's wire format and the control API, as frontends see them. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { OrderShipmentsService } from '../src/orders/order-shipments.service.js';
 import { StatusChangeSource } from '../src/orders/order-status.js';
 import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.js';

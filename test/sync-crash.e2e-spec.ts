@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   startSequel247Sandbox,
   type Sequel247Sandbox,
-} from '../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { TrackingService } from '../src/tracking/tracking.service.js';
 import { compiledSources, spawnNode, type NodeChild } from './support/child-process.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';

@@ -1,5 +1,6 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/decorators/public.decorator.js';
 import { ApiEnvelope, ApiErrors } from '../common/swagger/api-responses.decorator.js';
 import { DeliveryEstimateThrottlerGuard } from './delivery-estimate-throttler.guard.js';
 import { DeliveryEstimatesService } from './delivery-estimates.service.js';
@@ -11,6 +12,7 @@ import { DeliveryEstimateDto } from './dto/delivery-estimate.dto.js';
  * client IP.
  */
 @ApiTags('delivery estimates')
+@Public()
 @Controller('delivery-estimate')
 @UseGuards(DeliveryEstimateThrottlerGuard)
 export class DeliveryEstimatesController {

@@ -43,6 +43,15 @@ export class AdminOrdersController {
     return this.orders.listForAdmin(query);
   }
 
+  @Get(':orderId')
+  @ApiOperation({ summary: 'One order with who made each status change (admin)' })
+  @ApiParam(ORDER_REF_PARAM)
+  @ApiEnvelope(OrderDto)
+  @ApiErrors(404)
+  get(@CurrentUser() admin: AuthUser, @Param('orderId') orderId: string): Promise<OrderDto> {
+    return this.orders.getForViewer(admin, orderId);
+  }
+
   @Patch(':orderId/status')
   @ApiOperation({
     summary: 'Move an order to another status (admin)',

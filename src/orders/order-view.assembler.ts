@@ -7,7 +7,7 @@ import {
   type ShipmentEstimateRequest,
 } from '../delivery-estimates/delivery-estimates.service.js';
 import type { ShipmentEstimate } from '../delivery-estimates/transit-statistics.js';
-import type { OrderDto } from './dto/order.dto.js';
+import type { CustomerOrderDto, OrderDto } from './dto/order.dto.js';
 import type { OrderShipmentDto } from './dto/order-shipment.dto.js';
 import type { TrackingInfoDto } from './dto/tracking-info.dto.js';
 import { fulfilmentOf, latestMoved, shipmentsOf } from './order-fulfilment.js';
@@ -140,7 +140,7 @@ export function toOrderDto(
 ): OrderDto {
   const address = order.shippingAddress;
   return {
-    id: String(order._id),
+    _id: String(order._id),
     orderNumber: order.orderNumber,
     user: String(order.user),
     customerEmail: order.customerEmail,
@@ -166,7 +166,7 @@ export function toOrderDto(
       pincode: address.pincode,
       country: 'IN',
     },
-    status: order.status,
+    orderStatus: order.status,
     statusHistory: order.statusHistory.map((h) => ({
       from: h.from ?? null,
       to: h.to,
@@ -182,5 +182,16 @@ export function toOrderDto(
     fulfilment,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
+  };
+}
+
+/**
+ * What a customer sees of an order: everything but the ids of the admins who changed its
+ * status (`statusHistory[].actor`).
+ */
+export function toCustomerView(order: OrderDto): CustomerOrderDto {
+  return {
+    ...order,
+    statusHistory: order.statusHistory.map(({ actor: _actor, ...change }) => change),
   };
 }

@@ -34,6 +34,7 @@ import {
   OrderNotFoundError,
 } from './orders.errors.js';
 import { LeanOrder, Order, StatusChange } from './schemas/order.schema.js';
+import { isDuplicateKeyError } from '../common/database/duplicate-key.js';
 
 /** Who is changing an order's status, and why; becomes a `statusHistory` entry. */
 export interface StatusChangeContext {
@@ -56,10 +57,6 @@ const ORDER_NUMBER_ATTEMPTS = 5;
 /** Conditional updates lost to concurrent changes before giving up with 409. */
 const STATUS_CHANGE_ATTEMPTS = 5;
 const OBJECT_ID = /^[a-f\d]{24}$/i;
-
-function isDuplicateKey(error: unknown): boolean {
-  return error instanceof mongo.MongoServerError && error.code === 11000;
-}
 
 /** An order reference from a URL: its id, or its order number. */
 function refFilter(ref: string): Record<string, unknown> {
@@ -156,7 +153,7 @@ export class OrdersService {
       return { order: await this.view.one(created), replayed: false };
     } catch (error) {
       await this.putBack(lines, 'an order that could not be stored');
-      if (idempotency && isDuplicateKey(error)) {
+      if (idempotency && isDuplicateKeyError(error)) {
         // A concurrent request with the same key stored its order first.
         const earlier = await this.findByScope(idempotency.scope);
         if (earlier) return this.replay(earlier, idempotency.fingerprint);
@@ -355,7 +352,7 @@ export class OrdersService {
         await this.summaries.record(created);
         return created;
       } catch (error) {
-        if (!isDuplicateKey(error) || attempt >= ORDER_NUMBER_ATTEMPTS) throw error;
+        if (!isDuplicateKeyError(error) || attempt >= ORDER_NUMBER_ATTEMPTS) throw error;
         // The other unique index: the caller turns it into a replay.
         if (idempotencyScope && (await this.findByScope(idempotencyScope))) throw error;
         this.logger.warn('Order number collision; retrying with a new number');

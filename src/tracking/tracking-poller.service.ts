@@ -5,7 +5,7 @@ import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model } from 'mongoose';
-import { errorMessage as messageOf } from '../common/errors/error-message.js';
+import { asError, errorMessage as messageOf } from '../common/errors/error-message.js';
 import type { AllConfig } from '../config/index.js';
 import type { CourierProvider, ShipmentTracking } from '../courier/courier-provider.interface.js';
 import { CourierRegistry } from '../courier/courier-registry.js';
@@ -495,7 +495,7 @@ export class TrackingPoller {
       try {
         await this.trackings.bulkWrite(writes.slice(i, i + perCommand), { ordered: false });
       } catch (error) {
-        firstError ??= error instanceof Error ? error : new Error(String(error));
+        firstError ??= asError(error);
       }
     }
     if (firstError) throw firstError;

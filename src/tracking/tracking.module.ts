@@ -7,6 +7,7 @@ import {
   TrackingSyncCursorSchema,
 } from './schemas/tracking-sync-cursor.schema.js';
 import { Tracking, TrackingSchema } from './schemas/tracking.schema.js';
+import { TrackingBacklogService } from './tracking-backlog.service.js';
 import { TrackingLeases } from './tracking-leases.service.js';
 import { TrackingPoller } from './tracking-poller.service.js';
 import { TrackingSchedule } from './tracking-schedule.service.js';
@@ -34,7 +35,8 @@ import { TrackingService } from './tracking.service.js';
     TrackingLeases,
     TrackingSchedule,
     TrackingSyncService,
+    TrackingBacklogService,
   ],
-  exports: [TrackingService],
+  exports: [TrackingService, TrackingBacklogService],
 })
 export class TrackingModule {}

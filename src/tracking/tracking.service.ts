@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
-import { isValidObjectId, Model, mongo, Types } from 'mongoose';
+import { isValidObjectId, Model, Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Page, skipFor } from '../common/pagination/pagination.js';
 import type {
@@ -38,6 +38,7 @@ export interface ManualScan {
 /** Clock skew allowed between an admin's device and the server. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 import { errorMessage } from '../common/errors/error-message.js';
+import { isDuplicateKeyError } from '../common/database/duplicate-key.js';
 
 export interface StartTrackingInput {
   orderId: string;
@@ -127,7 +128,7 @@ export class TrackingService {
       });
       return this.view(created.toObject<StoredTracking>());
     } catch (error) {
-      if (!(error instanceof mongo.MongoServerError && error.code === 11000)) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
       const existing = await this.trackings.findById(id).lean<StoredTracking>();
       if (!existing || String(existing.order) !== input.orderId) {
         throw new DocketAlreadyUsedError(input.docketNumber);
@@ -320,7 +321,7 @@ export class TrackingService {
     try {
       await this.events.emitAsync(
         TrackingSyncPassCompletedEvent.eventName,
-        new TrackingSyncPassCompletedEvent(summary.passId, new Date()),
+        new TrackingSyncPassCompletedEvent(summary.passId, new Date(), summary),
       );
     } catch (error) {
       this.logger.error(`A listener failed after pass ${summary.passId}: ${errorMessage(error)}`);

@@ -14,10 +14,10 @@ import {
   DEFAULT_HISTORY_SIZE,
   DEFAULT_MIN_SAMPLES,
 } from '../../src/delivery-estimates/delivery-estimates.config.js';
-import { lookupPincode } from '../../src/sequel247-sandbox/pincodes.js';
-import { SandboxState } from '../../src/sequel247-sandbox/sandbox-state.js';
-import { seededRandom } from '../../src/sequel247-sandbox/seeded-random.js';
-import { laneKind, LaneKind } from '../../src/sequel247-sandbox/transit-lanes.js';
+import { lookupPincode } from '../../src/dev/sequel247-sandbox/pincodes.js';
+import { SandboxState } from '../../src/dev/sequel247-sandbox/sandbox-state.js';
+import { seededRandom } from '../../src/dev/sequel247-sandbox/seeded-random.js';
+import { laneKind, LaneKind } from '../../src/dev/sequel247-sandbox/transit-lanes.js';
 
 /**
  * How good are delivery dates? Replays SHIPMENTS sandbox bookings from one store (Bangalore),

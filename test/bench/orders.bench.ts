@@ -150,6 +150,31 @@ function trackingFor(
   };
 }
 
+/** The parcel summary the order keeps for a tracking (see OrderShipment). */
+function parcelOf(tracking: ReturnType<typeof trackingFor>, requestedAt: Date) {
+  const delivered = tracking.status === 'DELIVERED';
+  return {
+    docketNumber: tracking.docketNumber,
+    courierService: tracking.courierService,
+    carrierName: null,
+    booked: false,
+    lines: tracking.items,
+    stage: 'shipped',
+    status: tracking.status,
+    estimatedDelivery: tracking.estimatedDelivery,
+    history: tracking.history,
+    requestedBy: 'bench-admin',
+    requestedAt,
+    shippedAt: requestedAt,
+    lastMovedAt: tracking.statusChangedAt,
+    lastUpdatedAt: tracking.lastSyncedAt,
+    deliveredAt: delivered ? tracking.lastScanAt : null,
+    returnedAt: null,
+    restockedAt: null,
+    note: null,
+  };
+}
+
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -207,11 +232,17 @@ describe('orders read benchmark', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ env: { LOG_LEVEL: 'warn' } });
-    const secret = t.app.get<ConfigService<AllConfig, true>>(ConfigService).getOrThrow('auth', {
+    const auth = t.app.get<ConfigService<AllConfig, true>>(ConfigService).getOrThrow('auth', {
       infer: true,
-    }).jwtSecret;
+    });
+    const secret = auth.jwtSecret;
     const sign = (id: ObjectIdT) =>
-      jwt.sign({ sub: id.toHexString() }, secret, { algorithm: 'HS256', expiresIn: 3 * 3600 });
+      jwt.sign({ sub: id.toHexString() }, secret, {
+        algorithm: 'HS256',
+        expiresIn: 3 * 3600,
+        issuer: auth.jwtIssuer,
+        audience: auth.jwtAudience,
+      });
 
     const now = Date.now();
     const users = Array.from({ length: USERS + 1 }, (_, i) => ({
@@ -311,8 +342,21 @@ describe('orders read benchmark', () => {
         updatedAt: history[history.length - 1].at,
       };
     });
-    for (let i = 0; i < orders.length; i += 1_000) {
-      const chunk = orders.slice(i, i + 1_000);
+    // Every shipped order has its tracking record with a full scan history, and (as the
+    // tracking events keep it) that parcel's summary on the order itself: the lists read
+    // trackingInfo from there, so the orders are as large as in production.
+    const trackings = orders.flatMap((order, i) =>
+      order.trackingNumber ? [trackingFor(order, i, now)] : [],
+    );
+    const trackingByOrder = new Map(trackings.map((tr) => [String(tr.order), tr]));
+    const stored = orders.map((order) => {
+      const tr = trackingByOrder.get(String(order._id));
+      return tr
+        ? { ...order, shipments: [parcelOf(tr, order.statusHistory[1].at)], shipmentsVersion: 1 }
+        : order;
+    });
+    for (let i = 0; i < stored.length; i += 1_000) {
+      const chunk = stored.slice(i, i + 1_000);
       await t.db.collection('orders').insertMany(chunk, { ordered: false });
       // Each order's list summary, as OrdersService stores it with the order.
       await t.db.collection('order_summaries').insertMany(
@@ -322,11 +366,6 @@ describe('orders read benchmark', () => {
     }
     expect(await t.db.collection('orders').countDocuments()).toBe(ORDERS);
 
-    // Every shipped order has its tracking record with a full scan history, so the lists pay
-    // for the trackingInfo lookup as they do in production.
-    const trackings = orders.flatMap((order, i) =>
-      order.trackingNumber ? [trackingFor(order, i, now)] : [],
-    );
     for (let i = 0; i < trackings.length; i += 1_000) {
       await t.db
         .collection<{ _id: string }>('trackings')
@@ -347,18 +386,16 @@ describe('orders read benchmark', () => {
     const check = await fetch(`${baseUrl}/api/orders/my`, {
       headers: { authorization: `Bearer ${customerTokens[0]}` },
     });
-    type Listed = { trackingInfo: { hasTracking: boolean } };
-    // Either list shape: `data: {items, total}`, or `data: [...]` with `meta.total`.
     const body = (await check.json()) as {
-      data: Listed[] | { total: number; items: Listed[] };
-      meta?: { total: number };
+      data: Array<{ trackingNumber: string | null; trackingInfo: { hasTracking: boolean } }>;
+      meta: { total: number };
     };
     expect(check.status).toBe(200);
-    const items = Array.isArray(body.data) ? body.data : body.data.items;
-    const total = Array.isArray(body.data) ? body.meta?.total : body.data.total;
-    expect(total).toBe(Math.ceil(ORDERS / USERS));
-    expect(items).toHaveLength(20);
-    expect(items.filter((o) => o.trackingInfo.hasTracking).length).toBeGreaterThan(0);
+    expect(body.meta.total).toBe(ORDERS / USERS);
+    expect(body.data).toHaveLength(20);
+    const shippedOnPage = body.data.filter((o) => o.trackingNumber);
+    expect(shippedOnPage.length).toBeGreaterThan(0);
+    expect(shippedOnPage.every((o) => o.trackingInfo.hasTracking)).toBe(true);
 
     const scenarios: Scenario[] = [
       {

@@ -5,7 +5,7 @@ import { Sequel247HttpClient } from '../../src/courier/sequel247/sequel247-http.
 import {
   Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { SandboxControl } from '../support/sequel247-sandbox.js';
 
 /**

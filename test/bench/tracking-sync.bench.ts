@@ -40,7 +40,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { TrackingStatus } from '../../src/courier/tracking-status.js';
 import { Tracking } from '../../src/tracking/schemas/tracking.schema.js';
 import { TrackingLeases } from '../../src/tracking/tracking-leases.service.js';
@@ -51,7 +51,7 @@ import {
 } from '../../src/tracking/tracking-poller.service.js';
 import { TrackingService } from '../../src/tracking/tracking.service.js';
 import { SandboxControl, SandboxStatsView } from '../support/sequel247-sandbox.js';
-import { createTestApp, TestApp } from '../support/test-app.js';
+import { createTestApp, TEST_SEQUEL247_TOKEN, TestApp } from '../support/test-app.js';
 
 const { ObjectId } = mongoose.mongo;
 
@@ -390,7 +390,12 @@ describe('tracking sync pass', () => {
     ferretDbPid = findFerretDbPid();
     // The sandbox clock starts three days ago and is moved two days on: every shipment is
     // mid-journey with recent scans, and the clock then stands still (timeScale 0).
-    sandbox = await startSequel247Sandbox({ seed: 247, now: Date.now() - 3 * DAY_MS });
+    sandbox = await startSequel247Sandbox({
+      seed: 247,
+      now: Date.now() - 3 * DAY_MS,
+      // The app runs with production-like settings, which refuse the well-known sandbox token.
+      token: TEST_SEQUEL247_TOKEN,
+    });
     control = new SandboxControl(sandbox.controlUrl);
 
     const dueCount = Math.max(...RUNS.map((r) => r.shipments));

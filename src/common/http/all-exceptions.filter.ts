@@ -9,6 +9,7 @@ import {
 import type { Response } from 'express';
 import { isDatabaseUnavailable } from '../errors/database-unavailable.js';
 import { DomainError, DomainErrorKind } from '../errors/domain-error.js';
+import { errorStack } from '../errors/error-message.js';
 
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -78,6 +79,16 @@ export function mapError(exception: unknown): Mapped {
     const status = exception.getStatus();
     const response = exception.getResponse();
     let message = exception.message;
+    if (status === 413) {
+      return { status, body: envelope('PAYLOAD_TOO_LARGE', 'Request body is too large') };
+    }
+    if (status === 429) {
+      // The throttler's own message names its class; say what the client needs instead.
+      return {
+        status,
+        body: envelope('RATE_LIMITED', 'Too many requests; retry after the Retry-After header'),
+      };
+    }
     if (typeof response === 'object' && response !== null && 'message' in response) {
       const m = response.message;
       message = Array.isArray(m) ? m.join('; ') : String(m);
@@ -117,9 +128,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const { status, body } = mapError(exception);
     if (status >= 500 && !(exception instanceof DomainError)) {
-      this.logger.error(
-        exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
-      );
+      this.logger.error(errorStack(exception));
     }
     if (res.headersSent) return;
     res.status(status).json(body);

@@ -38,6 +38,7 @@ import {
   trimBodyForLog,
   unserviceable,
 } from './sequel247.parser.js';
+import { errorMessage } from '../../common/errors/error-message.js';
 
 export type Sequel247ClientOptions = Pick<
   Sequel247Config,
@@ -51,6 +52,8 @@ export type Sequel247ClientOptions = Pick<
   | 'breakerCooldownMs'
   | 'storeCode'
 > & {
+  /** Told about every logical call (metrics); never affects the call. */
+  onCallCompleted?: (call: { endpoint: string; outcome: string; durationMs: number }) => void;
   /** Injected for tests. */
   now?: () => number;
   random?: () => number;
@@ -317,8 +320,31 @@ export class Sequel247HttpClient implements Sequel247Client, OnApplicationShutdo
     this.httpsAgent.destroy();
   }
 
-  /** One logical call: breaker check, attempts with retries, breaker accounting. */
+  /** One logical call, reported to `onCallCompleted` with its outcome and duration. */
   private async call(
+    path: string,
+    payload: Record<string, unknown>,
+    options: CallOptions,
+  ): Promise<Envelope> {
+    const started = performance.now();
+    const report = (outcome: string) =>
+      this.options.onCallCompleted?.({
+        endpoint: path,
+        outcome,
+        durationMs: performance.now() - started,
+      });
+    try {
+      const envelope = await this.callWithRetries(path, payload, options);
+      report('success');
+      return envelope;
+    } catch (error) {
+      report(error instanceof Sequel247Error ? error.code : 'SEQUEL247_UNEXPECTED');
+      throw error;
+    }
+  }
+
+  /** Breaker check, attempts with retries, breaker accounting. */
+  private async callWithRetries(
     path: string,
     payload: Record<string, unknown>,
     options: CallOptions,
@@ -465,7 +491,7 @@ export class Sequel247HttpClient implements Sequel247Client, OnApplicationShutdo
         reason = 'connection dropped';
         break;
       default:
-        reason = `network error${code ? ` ${code}` : ''}: ${this.redact(error instanceof Error ? error.message : String(error))}`;
+        reason = `network error${code ? ` ${code}` : ''}: ${this.redact(errorMessage(error))}`;
     }
     const retryable = options.idempotent || !requestLanded;
     return new Sequel247UnavailableError(
@@ -517,7 +543,7 @@ export class Sequel247HttpClient implements Sequel247Client, OnApplicationShutdo
 
   private asSequel247Error(error: unknown): Sequel247Error {
     if (error instanceof Sequel247Error) return error;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return new Sequel247UnavailableError(`Sequel247 call failed: ${this.redact(message)}`);
   }
 

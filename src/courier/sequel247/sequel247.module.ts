@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { AllConfig } from '../../config/index.js';
 import { SEQUEL247_CLIENT } from './sequel247-client.interface.js';
+import { CourierCallCompletedEvent } from './events/courier-call-completed.event.js';
 import { Sequel247HttpClient } from './sequel247-http.client.js';
 
 /**
@@ -12,9 +14,24 @@ import { Sequel247HttpClient } from './sequel247-http.client.js';
   providers: [
     {
       provide: SEQUEL247_CLIENT,
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AllConfig, true>) =>
-        new Sequel247HttpClient(config.getOrThrow('sequel247', { infer: true })),
+      inject: [ConfigService, { token: EventEmitter2, optional: true }],
+      useFactory: (config: ConfigService<AllConfig, true>, events?: EventEmitter2) => {
+        const client: Sequel247HttpClient = new Sequel247HttpClient({
+          ...config.getOrThrow('sequel247', { infer: true }),
+          onCallCompleted: ({ endpoint, outcome, durationMs }) =>
+            events?.emit(
+              CourierCallCompletedEvent.eventName,
+              new CourierCallCompletedEvent(
+                'Sequel247',
+                endpoint,
+                outcome,
+                durationMs,
+                client.circuitState,
+              ),
+            ),
+        });
+        return client;
+      },
     },
   ],
   exports: [SEQUEL247_CLIENT],

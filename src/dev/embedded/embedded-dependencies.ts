@@ -1,10 +1,8 @@
 import path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { SANDBOX_TOKEN } from '../../config/sequel247.config.js';
-import {
-  Sequel247Sandbox,
-  startSequel247Sandbox,
-} from '../../sequel247-sandbox/sequel247-sandbox.js';
+import { readSandboxSettings } from '../sequel247-sandbox/sandbox-settings.js';
+import { Sequel247Sandbox, startSequel247Sandbox } from '../sequel247-sandbox/sequel247-sandbox.js';
 import { EmbeddedDatabase } from './embedded-database.js';
 
 export interface EmbeddedDependencies {
@@ -77,26 +75,18 @@ function sandboxStateFile(env: NodeJS.ProcessEnv): string {
   return path.join(path.dirname(embeddedDbDir(env)), 'sequel247-sandbox.json');
 }
 
-function numberFromEnv(value: string | undefined, fallback: number): number {
-  const parsed = value === undefined || value === '' ? NaN : Number(value);
-  return Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback;
-}
-
 /** On SEQUEL247_SANDBOX_PORT (4247), or any free port when that one is taken. */
 async function startSandbox(env: NodeJS.ProcessEnv): Promise<Sequel247Sandbox> {
+  const settings = readSandboxSettings(env);
   const options = {
+    ...settings,
+    // The app is given SANDBOX_TOKEN below: the embedded sandbox accepts exactly that.
     token: SANDBOX_TOKEN,
-    seed: numberFromEnv(env.SEQUEL247_SANDBOX_SEED, 247),
-    timeScale: numberFromEnv(env.SEQUEL247_SANDBOX_TIME_SCALE, 60),
-    originPincode: env.SEQUEL247_ORIGIN_PINCODE || undefined,
-    stateFile: sandboxStateFile(env),
+    stateFile: settings.stateFile ?? sandboxStateFile(env),
     logger: new Logger('Sequel247Sandbox'),
   };
   try {
-    return await startSequel247Sandbox({
-      ...options,
-      port: numberFromEnv(env.SEQUEL247_SANDBOX_PORT, 4247),
-    });
+    return await startSequel247Sandbox(options);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     return startSequel247Sandbox({ ...options, port: 0 });

@@ -24,6 +24,7 @@ export class OrderItemDto {
   lineTotalPaise: number;
 }
 
+/** A status change as customers see it. */
 export class StatusChangeDto {
   @ApiProperty({
     enum: OrderStatus,
@@ -42,6 +43,12 @@ export class StatusChangeDto {
   @ApiProperty({ enum: StatusChangeSource, example: StatusChangeSource.Admin })
   source: StatusChangeSource;
 
+  @ApiProperty({ example: 'Packed at the Jaipur workshop', nullable: true, type: String })
+  note: string | null;
+}
+
+/** A status change as admins see it: with who made it. */
+export class AdminStatusChangeDto extends StatusChangeDto {
   @ApiProperty({
     example: '665f1c2e8b3e4a0012345678',
     nullable: true,
@@ -49,14 +56,15 @@ export class StatusChangeDto {
     description: 'User id for customer/admin changes, else the courier or job',
   })
   actor: string | null;
-
-  @ApiProperty({ example: 'Packed at the Jaipur workshop', nullable: true, type: String })
-  note: string | null;
 }
 
-export class OrderDto {
-  @ApiProperty({ example: '665f1c2e8b3e4a0012345699' })
-  id: string;
+/**
+ * The order view. Field names follow the seed's contract (`_id`, `orderNumber`, `orderStatus`,
+ * `trackingInfo`); others are additions. Customers get CustomerOrderDto (no status actors).
+ */
+class OrderViewBase {
+  @ApiProperty({ example: '665f1c2e8b3e4a0012345699', description: 'Order id' })
+  _id: string;
 
   @ApiProperty({ example: 'DKT-261125-7KQ2XM', description: 'Unique, human-friendly' })
   orderNumber: string;
@@ -86,10 +94,7 @@ export class OrderDto {
   shippingAddress: ShippingAddressDto;
 
   @ApiProperty({ enum: OrderStatus, example: OrderStatus.Pending })
-  status: OrderStatus;
-
-  @ApiProperty({ type: [StatusChangeDto], description: 'Every status change, oldest first' })
-  statusHistory: StatusChangeDto[];
+  orderStatus: OrderStatus;
 
   @ApiProperty({
     nullable: true,
@@ -121,4 +126,16 @@ export class OrderDto {
 
   @ApiProperty()
   updatedAt: Date;
+}
+
+/** An order as its customer sees it. */
+export class CustomerOrderDto extends OrderViewBase {
+  @ApiProperty({ type: [StatusChangeDto], description: 'Every status change, oldest first' })
+  statusHistory: StatusChangeDto[];
+}
+
+/** An order as admins see it, with who made each status change. */
+export class OrderDto extends OrderViewBase {
+  @ApiProperty({ type: [AdminStatusChangeDto], description: 'Every status change, oldest first' })
+  statusHistory: AdminStatusChangeDto[];
 }

@@ -1,7 +1,7 @@
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { SandboxState, SandboxStateOptions } from './sandbox-state.js';
-import { errorMessage } from '../common/errors/error-message.js';
+import { errorMessage } from '../../common/errors/error-message.js';
 
 /** Where the sandbox reports what it did with its state file (Nest's Logger and console both fit). */
 export interface SandboxLogger {

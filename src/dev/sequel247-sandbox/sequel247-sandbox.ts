@@ -1,4 +1,6 @@
 import http, { IncomingMessage, ServerResponse } from 'node:http';
+import { errorMessage } from '../../common/errors/error-message.js';
+import { SANDBOX_TOKEN } from '../../config/sequel247.config.js';
 import type { AddressInfo } from 'node:net';
 import {
   COURIER_ENDPOINTS,
@@ -18,9 +20,6 @@ import {
 } from './sandbox-state.js';
 import { loadSandboxState, SandboxLogger, SandboxStateSaver } from './sandbox-state-file.js';
 import { isScenarioName, SCENARIO_NAMES } from './scenarios.js';
-
-/** The token the sandbox accepts unless told otherwise (same as the app's SANDBOX_TOKEN). */
-export const DEFAULT_SANDBOX_TOKEN = '0123456789abcdef0123456789abcdef';
 
 export interface Sequel247SandboxOptions extends SandboxStateOptions {
   /** 0 (default) picks a free port. */
@@ -214,7 +213,7 @@ function trackingPage(state: SandboxState, docket: string): string {
 export async function startSequel247Sandbox(
   options: Sequel247SandboxOptions = {},
 ): Promise<Sequel247Sandbox> {
-  const token = options.token ?? DEFAULT_SANDBOX_TOKEN;
+  const token = options.token ?? SANDBOX_TOKEN;
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? console;
   const state = options.stateFile
@@ -455,7 +454,7 @@ export async function startSequel247Sandbox(
       }
       if (error instanceof BodyTooLargeError)
         return sendJson(res, 413, { error: 'body too large' });
-      sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
+      sendJson(res, 500, { error: errorMessage(error) });
     } finally {
       saver?.changed();
     }

@@ -1,10 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { AuthService } from '../auth/auth.service.js';
-import type { AllConfig } from '../config/index.js';
-import { ProductsService } from '../products/products.service.js';
-import { Role } from '../users/role.enum.js';
-import { UsersService } from '../users/users.service.js';
+import { AuthService } from '../../auth/auth.service.js';
+import type { AllConfig } from '../../config/index.js';
+import { ProductsService } from '../../products/products.service.js';
+import { Role } from '../../users/role.enum.js';
+import { UsersService } from '../../users/users.service.js';
 import { DemoOrdersService } from './demo-orders.service.js';
 import { DEMO_PRODUCTS } from './demo-products.js';
 import { DEMO_ADMIN, DEMO_CUSTOMER } from './demo-users.js';
@@ -27,12 +27,8 @@ export class DemoDataService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const app = this.config.getOrThrow('app', { infer: true });
+    // Config refuses DEMO_DATA=true whenever anything real is configured (see deployment-mode).
     if (!app.demoData) return;
-    // DEMO_DATA=true is accepted in production too; known passwords must never reach it.
-    if (app.nodeEnv === 'production') {
-      this.logger.warn('DEMO_DATA is ignored in production: no demo data seeded');
-      return;
-    }
     await this.seed();
   }
 

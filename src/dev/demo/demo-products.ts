@@ -1,4 +1,4 @@
-import type { NewProduct } from '../products/products.service.js';
+import type { NewProduct } from '../../products/products.service.js';
 
 /** A small catalogue for local runs; inserted by SKU at boot when demo data is on. */
 export const DEMO_PRODUCTS: readonly NewProduct[] = [

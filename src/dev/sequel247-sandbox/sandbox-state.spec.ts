@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SANDBOX_TOKEN } from '../config/sequel247.config.js';
 import { SandboxSnapshot, SandboxSnapshotError } from './sandbox-snapshot.js';
 import { SandboxInputError, SandboxState } from './sandbox-state.js';
 import { SCENARIO_SCRIPTS } from './scenarios.js';
-import { DEFAULT_SANDBOX_TOKEN } from './sequel247-sandbox.js';
 
 const START = Date.parse('2024-03-01T04:30:00Z'); // 10:00 IST
 
@@ -29,10 +27,6 @@ function story(state: SandboxState) {
 }
 
 describe('SandboxState', () => {
-  it('accepts the same token the app uses for the embedded sandbox', () => {
-    expect(DEFAULT_SANDBOX_TOKEN).toBe(SANDBOX_TOKEN);
-  });
-
   it('is deterministic given a seed: same dockets, timings and ETAs', () => {
     const story = (seed: number) => {
       const state = new SandboxState({ seed, now: START });

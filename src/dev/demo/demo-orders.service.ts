@@ -1,17 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { AuthUser } from '../auth/auth-user.js';
-import type { AllConfig } from '../config/index.js';
-import { SANDBOX_TOKEN } from '../config/sequel247.config.js';
-import type { OrderDto } from '../orders/dto/order.dto.js';
-import { OrderShippingService } from '../orders/order-shipping.service.js';
-import { OrderStatus, StatusChangeSource } from '../orders/order-status.js';
-import { OrdersService } from '../orders/orders.service.js';
-import { ProductsService } from '../products/products.service.js';
-import { UsersService } from '../users/users.service.js';
+import type { AuthUser } from '../../auth/auth-user.js';
+import type { AllConfig } from '../../config/index.js';
+import { SANDBOX_TOKEN } from '../../config/sequel247.config.js';
+import type { OrderDto } from '../../orders/dto/order.dto.js';
+import { OrderShippingService } from '../../orders/order-shipping.service.js';
+import { OrderStatus, StatusChangeSource } from '../../orders/order-status.js';
+import { OrdersService } from '../../orders/orders.service.js';
+import { ProductsService } from '../../products/products.service.js';
+import { UsersService } from '../../users/users.service.js';
 import { DEMO_ORDERS, DemoOrder } from './demo-orders.js';
 import { DEMO_ADMIN, DEMO_CUSTOMER } from './demo-users.js';
-import { errorMessage } from '../common/errors/error-message.js';
+import { errorMessage } from '../../common/errors/error-message.js';
 
 interface PlacedDemoOrder {
   spec: DemoOrder;
@@ -64,7 +64,7 @@ export class DemoOrdersService {
       placed.push({ spec, order: await this.place(customer, spec, productIds) });
     }
     for (const entry of placed.filter((p) => p.spec.outcome === 'processing')) {
-      entry.order = await this.orders.changeStatus(entry.order.id, OrderStatus.Processing, {
+      entry.order = await this.orders.changeStatus(entry.order._id, OrderStatus.Processing, {
         source: StatusChangeSource.Admin,
         actor: admin.id,
         note: 'Demo data: being packed',
@@ -110,7 +110,7 @@ export class DemoOrdersService {
     }
     for (const entry of toShip) {
       try {
-        entry.order = await this.shipping.ship(entry.order.id, { book: true }, admin);
+        entry.order = await this.shipping.ship(entry.order._id, { book: true }, admin);
       } catch (error) {
         this.logger.error(
           `Demo order ${entry.order.orderNumber} could not be shipped, so the remaining demo shipments were not booked either (ship them with POST /api/orders/admin/:orderId/ship): ${errorMessage(error)}`,
@@ -146,8 +146,8 @@ function summarise(placed: PlacedDemoOrder[]): string {
   return placed
     .map(({ order }) =>
       order.trackingNumber
-        ? `${order.orderNumber} (${order.status}, docket ${order.trackingNumber})`
-        : `${order.orderNumber} (${order.status})`,
+        ? `${order.orderNumber} (${order.orderStatus}, docket ${order.trackingNumber})`
+        : `${order.orderNumber} (${order.orderStatus})`,
     )
     .join(', ');
 }

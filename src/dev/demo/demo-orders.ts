@@ -1,4 +1,4 @@
-import type { ShippingAddressDto } from '../orders/dto/shipping-address.dto.js';
+import type { ShippingAddressDto } from '../../orders/dto/shipping-address.dto.js';
 
 /** Where demo seeding leaves an order. `shipped` books it with the courier (sandbox only). */
 export type DemoOrderOutcome = 'pending' | 'processing' | 'shipped';
