@@ -195,7 +195,7 @@ describe('delivery estimates', () => {
         .set(bearer(customer))
         .send({ items: [{ product: productId, quantity: 1 }], shippingAddress: DELHI });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
-      return res.body.data.id as string;
+      return res.body.data._id as string;
     }
 
     async function shipWithNewDocket(orderId: string, withoutEta = false): Promise<string> {

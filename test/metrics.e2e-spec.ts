@@ -7,6 +7,7 @@ import {
 import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.js';
 import { ADDRESS } from './support/orders.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
+import { scheduleTrackings } from './support/tracking-schedule.js';
 import { createTestApp, TestApp, TEST_SEQUEL247_TOKEN } from './support/test-app.js';
 
 const METRICS_TOKEN = randomBytes(24).toString('hex');
@@ -106,7 +107,10 @@ describe('GET /api/metrics', () => {
       .http()
       .post('/api/orders')
       .set(bearer(customer))
-      .send({ items: [{ product: product.body.data.id, quantity: 1 }], shippingAddress: ADDRESS })
+      .send({
+        items: [{ product: product.body.data.id as string, quantity: 1 }],
+        shippingAddress: ADDRESS,
+      })
       .expect(201);
     const { docket } = await control.createDocket({ destination: ADDRESS.pincode });
     await t
@@ -116,12 +120,7 @@ describe('GET /api/metrics', () => {
       .send({ docketNumber: docket })
       .expect(200);
     // Due an hour ago: one shipment waiting, more than one poll interval (30 min) late.
-    await t.db
-      .collection('trackings')
-      .updateOne(
-        { _id: docket as never },
-        { $set: { nextSyncAt: new Date(Date.now() - 3_600_000) } },
-      );
+    await scheduleTrackings(t.db, { _id: docket }, new Date(Date.now() - 3_600_000));
 
     const before = await scrape();
     expect(sample(before, 'docket_tracking_shipments_due')).toBe(1);

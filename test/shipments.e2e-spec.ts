@@ -46,9 +46,9 @@ interface Counts {
 }
 
 interface OrderView {
-  id: string;
+  _id: string;
   orderNumber: string;
-  status: string;
+  orderStatus: string;
   trackingNumber: string | null;
   courierService: string | null;
   trackingInfo: {
@@ -204,7 +204,7 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
     expect(order.fulfilment).toMatchObject({ ordered: 3, shipped: 0, unshipped: 3 });
 
     // Parcel 1: one ring and the chain, booked with Sequel247.
-    const first = await shipOk(order.id, {
+    const first = await shipOk(order._id, {
       book: true,
       items: [
         { product: ring, quantity: 1 },
@@ -213,7 +213,7 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
     });
     const sequelDocket = first.shipments[0].docketNumber;
     expect(sequelDocket).toMatch(/^\d{10}$/);
-    expect(first.status).toBe('pending'); // one ring has not left yet
+    expect(first.orderStatus).toBe('pending'); // one ring has not left yet
     expect(first.shipments).toHaveLength(1);
     expect(first.shipments[0]).toMatchObject({
       courierService: 'Sequel247',
@@ -235,7 +235,7 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
       docketNumber: manual,
       carrierName: 'Blue Dart',
     });
-    expect(second.status).toBe('shipped');
+    expect(second.orderStatus).toBe('shipped');
     expect(second.statusHistory.at(-1)).toMatchObject({ from: 'pending', to: 'shipped' });
     expect(second.shipments.map((s) => [s.docketNumber, s.courierService, s.carrierName])).toEqual([
       [sequelDocket, 'Sequel247', null],
@@ -270,8 +270,8 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
     const pass = await syncPass();
     expect(pass.claimed).toBe(1); // the manual parcel is never due: nothing to poll
     expect(Object.keys((await control.stats()).byDocket)).toEqual([sequelDocket]);
-    const halfway = await getOrder(order.id);
-    expect(halfway.status).toBe('shipped');
+    const halfway = await getOrder(order._id);
+    expect(halfway.orderStatus).toBe('shipped');
     expect(halfway.shipments[0].status).toBe('DELIVERED');
     expect(halfway.shipments[0].trackingHistory.at(-1)?.code).toBe('SDELVD');
     expect(halfway.fulfilment).toMatchObject({ shipped: 3, delivered: 2 });
@@ -284,8 +284,8 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
     // The manual parcel's milestones, recorded by an admin, move it and then the order.
     const onTheRoad = await scanOk(manual, 'ON_THE_ROAD', 60, 'Jaipur hub');
     expect(onTheRoad).toMatchObject({ status: 'ON_THE_ROAD', nextSyncAt: null });
-    const moving = await getOrder(order.id);
-    expect(moving.status).toBe('shipped');
+    const moving = await getOrder(order._id);
+    expect(moving.orderStatus).toBe('shipped');
     expect(moving.trackingInfo).toMatchObject({ docketNumber: manual, status: 'ON_THE_ROAD' });
     expect(moving.trackingInfo.trackingHistory).toEqual([
       expect.objectContaining({ status: 'ON_THE_ROAD', location: 'Jaipur hub' }),
@@ -293,12 +293,19 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
 
     const deliveredAt = new Date(Date.now() - 60_000).toISOString();
     await scanOk(manual, 'DELIVERED', deliveredAt);
-    const delivered = await getOrder(order.id);
-    expect(delivered.status).toBe('delivered');
+    const delivered = await getOrder(order._id);
+    expect(delivered.orderStatus).toBe('delivered');
     expect(delivered.statusHistory.at(-1)).toMatchObject({
       from: 'shipped',
       to: 'delivered',
       source: 'courier',
+    });
+    // Who moved it is for admins only (the customer's view carries no actors).
+    expect(delivered.statusHistory.at(-1)).not.toHaveProperty('actor');
+    const adminView = await t.http().get(`/api/orders/admin/${order._id}`).set(bearer(admin));
+    expect(adminView.status, JSON.stringify(adminView.body)).toBe(200);
+    expect(adminView.body.data.statusHistory.at(-1)).toMatchObject({
+      to: 'delivered',
       actor: 'Manual',
     });
     expect(delivered.fulfilment).toMatchObject({ shipped: 3, delivered: 3, unshipped: 0 });
@@ -320,7 +327,7 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
     const refresh = await t.http().post(`/api/tracking/admin/${manual}/refresh`).set(bearer(admin));
     expect(refresh.status).toBe(400);
     expect(refresh.body.error.code).toBe('COURIER_CAPABILITY_MISSING');
-    expect((await getOrder(order.id)).statusHistory.map((h) => h.to)).toEqual([
+    expect((await getOrder(order._id)).statusHistory.map((h) => h.to)).toEqual([
       'pending',
       'shipped',
       'delivered',
@@ -345,7 +352,7 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
       { courierService: 'Manual', docketNumber: manualNumber(), carrierName: 'Hand delivery' },
       { docketNumber: await newDocket() },
     ];
-    const answers = await Promise.all(requests.map((body) => ship(order.id, body)));
+    const answers = await Promise.all(requests.map((body) => ship(order._id, body)));
     const won = answers.filter((r) => r.status === 200);
     const lost = answers.filter((r) => r.status !== 200);
     expect(lost.every((r) => r.status === 409)).toBe(true);
@@ -355,18 +362,18 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
       ),
     ).toBe(true);
 
-    const stored = await orders().findOne({ _id: new ObjectId(order.id) });
+    const stored = await orders().findOne({ _id: new ObjectId(order._id) });
     const parcels = stored?.shipments as Array<{ docketNumber: string; lines: Line[] }>;
     const units = parcels.flatMap((p) => p.lines).reduce((sum, l) => sum + l.quantity, 0);
     expect(units).toBe(3);
     expect(parcels.length).toBe(won.length);
-    expect(await trackings().countDocuments({ order: new ObjectId(order.id) })).toBe(won.length);
-    const view = await getOrder(order.id);
-    expect(view.status).toBe('shipped');
+    expect(await trackings().countDocuments({ order: new ObjectId(order._id) })).toBe(won.length);
+    const view = await getOrder(order._id);
+    expect(view.orderStatus).toBe('shipped');
     expect(view.fulfilment).toMatchObject({ ordered: 3, shipped: 3, unshipped: 0 });
 
     // And one more afterwards finds nothing left.
-    const late = await ship(order.id, {
+    const late = await ship(order._id, {
       courierService: 'Manual',
       docketNumber: manualNumber(),
       carrierName: 'X',
@@ -381,7 +388,7 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
     const claims = await Promise.allSettled(
       Array.from({ length: 8 }, () =>
         shipments.request(
-          order.id,
+          order._id,
           {
             docketNumber: manualNumber(),
             courierService: 'Manual',
@@ -402,7 +409,7 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
         /^(QUANTITY_NOT_SHIPPABLE|SHIPMENT_IN_PROGRESS)$/,
       );
     }
-    const stored = await orders().findOne({ _id: new ObjectId(order.id) });
+    const stored = await orders().findOne({ _id: new ObjectId(order._id) });
     const parcels = stored?.shipments as Array<{ lines: Line[] }>;
     expect(parcels).toHaveLength(3);
     expect(parcels.flatMap((p) => p.lines).reduce((sum, l) => sum + l.quantity, 0)).toBe(3);
@@ -413,13 +420,13 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
     const order = await placeOrder([{ product: chain, quantity: 2 }]);
     expect(await stockOf(chain)).toBe(before - 2);
     const docket = await newDocket('return-to-origin');
-    await shipOk(order.id, { docketNumber: docket });
+    await shipOk(order._id, { docketNumber: docket });
 
     await control.advance(docket, 30);
     await makeDue(docket);
     await syncPass();
-    const returned = await getOrder(order.id);
-    expect(returned.status).toBe('returned');
+    const returned = await getOrder(order._id);
+    expect(returned.orderStatus).toBe('returned');
     expect(returned.shipments[0]).toMatchObject({ status: 'RETURNED_TO_ORIGIN', restocked: true });
     expect(returned.fulfilment).toMatchObject({ shipped: 2, returned: 2, delivered: 0 });
     expect(returned.statusHistory.at(-1)).toMatchObject({
@@ -438,13 +445,13 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
     expect((await syncPass()).reconciled).toBe(1);
     const repeat = await t
       .http()
-      .post(`/api/orders/admin/${order.id}/shipments/${docket}/return`)
+      .post(`/api/orders/admin/${order._id}/shipments/${docket}/return`)
       .set(bearer(admin))
       .send({});
     expect(repeat.status, JSON.stringify(repeat.body)).toBe(200);
     expect(await stockOf(chain)).toBe(before);
     expect(
-      (await getOrder(order.id)).statusHistory.filter((h) => h.to === 'returned'),
+      (await getOrder(order._id)).statusHistory.filter((h) => h.to === 'returned'),
     ).toHaveLength(1);
   });
 
@@ -457,16 +464,16 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
     ]);
     const a = manualNumber();
     const b = manualNumber();
-    await shipOk(order.id, {
+    await shipOk(order._id, {
       courierService: 'Manual',
       docketNumber: a,
       carrierName: 'Hand delivery',
       items: [{ product: ring, quantity: 1 }],
     });
-    await shipOk(order.id, { courierService: 'Manual', docketNumber: b, carrierName: 'DTDC' });
+    await shipOk(order._id, { courierService: 'Manual', docketNumber: b, carrierName: 'DTDC' });
     await scanOk(a, 'DELIVERED', 5);
     await scanOk(b, 'DELIVERED', 4);
-    expect((await getOrder(order.id)).status).toBe('delivered');
+    expect((await getOrder(order._id)).orderStatus).toBe('delivered');
 
     const returnOf = (docket: string) =>
       t
@@ -476,7 +483,7 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
         .send({ note: 'Customer sent it back' });
     const first = await returnOf(a);
     expect(first.status, JSON.stringify(first.body)).toBe(200);
-    expect(first.body.data).toMatchObject({ status: 'delivered' });
+    expect(first.body.data).toMatchObject({ orderStatus: 'delivered' });
     expect(first.body.data.fulfilment).toMatchObject({ delivered: 1, returned: 1 });
     expect(await stockOf(ring)).toBe(ringsBefore);
     expect(await stockOf(chain)).toBe(chainsBefore - 1);
@@ -485,7 +492,7 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
     expect(await stockOf(ring)).toBe(ringsBefore);
 
     const second = (await returnOf(b)).body.data as OrderView;
-    expect(second.status).toBe('returned');
+    expect(second.orderStatus).toBe('returned');
     expect(second.statusHistory.at(-1)).toMatchObject({
       from: 'delivered',
       to: 'returned',
@@ -501,20 +508,20 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
   it('cancels only the unshipped units of a partly shipped order', async () => {
     const before = await stockOf(ring);
     const order = await placeOrder([{ product: ring, quantity: 3 }]);
-    await shipOk(order.id, {
+    await shipOk(order._id, {
       courierService: 'Manual',
       docketNumber: manualNumber(),
       carrierName: 'Hand delivery',
       items: [{ product: ring, quantity: 1 }],
     });
-    const res = await t.http().post(`/api/orders/${order.id}/cancel`).set(bearer(customer));
+    const res = await t.http().post(`/api/orders/${order._id}/cancel`).set(bearer(customer));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const view = res.body.data as OrderView;
-    expect(view.status).toBe('shipped'); // what is left of it has left
+    expect(view.orderStatus).toBe('shipped'); // what is left of it has left
     expect(view.fulfilment).toMatchObject({ ordered: 3, shipped: 1, cancelled: 2, unshipped: 0 });
     expect(await stockOf(ring)).toBe(before - 1);
 
-    const again = await ship(order.id, {
+    const again = await ship(order._id, {
       courierService: 'Manual',
       docketNumber: manualNumber(),
       carrierName: 'Hand delivery',
@@ -530,20 +537,20 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
     );
     await Promise.all(
       placed.flatMap((order) => [
-        ship(order.id, {
+        ship(order._id, {
           courierService: 'Manual',
           docketNumber: manualNumber(),
           carrierName: 'Hand delivery',
           items: [{ product: chain, quantity: 1 }],
         }),
-        t.http().post(`/api/orders/${order.id}/cancel`).set(bearer(customer)),
+        t.http().post(`/api/orders/${order._id}/cancel`).set(bearer(customer)),
       ]),
     );
     let shipped = 0;
     for (const order of placed) {
-      const view = await getOrder(order.id);
+      const view = await getOrder(order._id);
       expect(view.fulfilment.shipped + view.fulfilment.cancelled).toBe(2);
-      expect(view.status).toBe(view.fulfilment.shipped > 0 ? 'shipped' : 'cancelled');
+      expect(view.orderStatus).toBe(view.fulfilment.shipped > 0 ? 'shipped' : 'cancelled');
       shipped += view.fulfilment.shipped;
     }
     expect(await stockOf(chain)).toBe(before - shipped);
@@ -551,7 +558,7 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
 
   it('rejects impossible parcels with a clear 4xx and writes nothing', async () => {
     const order = await placeOrder([{ product: ring, quantity: 1 }]);
-    const tooMany = await ship(order.id, {
+    const tooMany = await ship(order._id, {
       courierService: 'Manual',
       docketNumber: manualNumber(),
       carrierName: 'DTDC',
@@ -562,7 +569,7 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
       code: 'QUANTITY_NOT_SHIPPABLE',
       details: { lines: [{ product: ring, requested: 2, available: 1 }] },
     });
-    const notOnOrder = await ship(order.id, {
+    const notOnOrder = await ship(order._id, {
       docketNumber: await newDocket(),
       items: [{ product: chain, quantity: 1 }],
     });
@@ -571,17 +578,17 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
       { product: chain, requested: 1, available: 0 },
     ]);
 
-    const noCarrier = await ship(order.id, { courierService: 'Manual', docketNumber: 'BD-1234' });
+    const noCarrier = await ship(order._id, { courierService: 'Manual', docketNumber: 'BD-1234' });
     expect(noCarrier.status).toBe(400);
     expect(noCarrier.body.error.details[0].field).toBe('carrierName');
-    const bookManual = await ship(order.id, {
+    const bookManual = await ship(order._id, {
       courierService: 'Manual',
       book: true,
       carrierName: 'X',
     });
     expect(bookManual.status).toBe(400);
     expect(bookManual.body.error.code).toBe('COURIER_CAPABILITY_MISSING');
-    const badNumber = await ship(order.id, {
+    const badNumber = await ship(order._id, {
       courierService: 'Manual',
       docketNumber: 'no spaces please',
       carrierName: 'X',
@@ -589,9 +596,9 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
     expect(badNumber.status).toBe(400);
     expect(badNumber.body.error.details[0].field).toBe('docketNumber');
 
-    const stored = await orders().findOne({ _id: new ObjectId(order.id) });
+    const stored = await orders().findOne({ _id: new ObjectId(order._id) });
     expect(stored?.shipments).toEqual([]);
     expect(stored?.status).toBe('pending');
-    expect(await trackings().countDocuments({ order: new ObjectId(order.id) })).toBe(0);
+    expect(await trackings().countDocuments({ order: new ObjectId(order._id) })).toBe(0);
   });
 });

@@ -8,10 +8,15 @@ import {
 import { TrackingService } from '../src/tracking/tracking.service.js';
 import { compiledSources, spawnNode, type NodeChild } from './support/child-process.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
-import { createTestApp, uniqueDatabaseName } from './support/test-app.js';
+import {
+  BASE_TEST_ENV,
+  createTestApp,
+  TEST_SEQUEL247_TOKEN,
+  uniqueDatabaseName,
+} from './support/test-app.js';
 
 const { ObjectId } = mongoose.mongo;
-const TOKEN = '0123456789abcdef0123456789abcdef';
+const TOKEN = TEST_SEQUEL247_TOKEN;
 const SHIPMENTS = 60;
 const LEASE_MS = 4_000;
 
@@ -78,6 +83,7 @@ describe('the service killed with SIGKILL in the middle of a sync pass', () => {
       MONGODB_URI: uri,
       SEQUEL247_BASE_URL: sandbox.url,
       SEQUEL247_TOKEN: TOKEN,
+      JWT_SECRET: BASE_TEST_ENV.JWT_SECRET,
       SEQUEL247_BATCH_SIZE: '5',
       SEQUEL247_RETRIES: '0',
       TRACKING_SYNC_ENABLED: 'true',

@@ -5,7 +5,7 @@ import { Tracking } from './schemas/tracking.schema.js';
 import { TrackingSyncCursor } from './schemas/tracking-sync-cursor.schema.js';
 import { dueMinuteOf } from './tracking-state.js';
 
-const CURSOR_ID = 'due';
+export const CURSOR_ID = 'due';
 
 /** A tracking found in a due slot, with the `syncSeq` a lease is taken on. */
 export interface DueCandidate {
