@@ -304,7 +304,7 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
     expect(delivered.statusHistory.at(-1)).not.toHaveProperty('actor');
     const adminView = await t.http().get(`/api/orders/admin/${order._id}`).set(bearer(admin));
     expect(adminView.status, JSON.stringify(adminView.body)).toBe(200);
-    expect(adminView.body.data.statusHistory.at(-1)).toMatchObject({
+    expect((adminView.body.data as OrderView).statusHistory.at(-1)).toMatchObject({
       to: 'delivered',
       actor: 'Manual',
     });
