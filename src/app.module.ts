@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ProductsModule } from './products/products.module.js';
 import { TrackingModule } from './tracking/tracking.module.js';
@@ -38,6 +39,7 @@ import { UsersModule } from './users/users.module.js';
     ProductsModule,
     OrdersModule,
     TrackingModule,
+    NotificationsModule,
   ],
 })
 export class AppModule {}

@@ -1,6 +1,7 @@
 import type { AppConfig } from './app.config.js';
 import type { AuthConfig } from './auth.config.js';
 import type { DatabaseConfig } from './database.config.js';
+import type { NotificationsConfig } from './notifications.config.js';
 import type { OrdersConfig } from './orders.config.js';
 import type { Sequel247Config } from './sequel247.config.js';
 import type { TrackingConfig } from './tracking.config.js';
@@ -13,4 +14,5 @@ export interface AllConfig {
   sequel247: Sequel247Config;
   tracking: TrackingConfig;
   orders: OrdersConfig;
+  notifications: NotificationsConfig;
 }

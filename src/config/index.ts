@@ -1,6 +1,7 @@
 import { appConfig } from './app.config.js';
 import { authConfig } from './auth.config.js';
 import { databaseConfig } from './database.config.js';
+import { notificationsConfig } from './notifications.config.js';
 import { ordersConfig } from './orders.config.js';
 import { sequel247Config } from './sequel247.config.js';
 import { trackingConfig } from './tracking.config.js';
@@ -13,4 +14,5 @@ export const configNamespaces = [
   sequel247Config,
   trackingConfig,
   ordersConfig,
+  notificationsConfig,
 ];

@@ -4,6 +4,7 @@ import { ProductsModule } from '../products/products.module.js';
 import { TrackingModule } from '../tracking/tracking.module.js';
 import { AdminOrdersController } from './admin-orders.controller.js';
 import { ShipmentEventsListener } from './listeners/shipment-events.listener.js';
+import { OrderOutboxSource } from './order-outbox.source.js';
 import { OrderShippingService } from './order-shipping.service.js';
 import { OrderViewAssembler } from './order-view.assembler.js';
 import { OrdersController } from './orders.controller.js';
@@ -27,10 +28,11 @@ import { TRACKING_INFO_SOURCE, TrackingModuleInfoSource } from './tracking-info.
   providers: [
     OrdersService,
     OrderShippingService,
+    OrderOutboxSource,
     OrderViewAssembler,
     ShipmentEventsListener,
     { provide: TRACKING_INFO_SOURCE, useClass: TrackingModuleInfoSource },
   ],
-  exports: [OrdersService, OrderShippingService],
+  exports: [OrdersService, OrderShippingService, OrderOutboxSource, OrderViewAssembler],
 })
 export class OrdersModule {}

@@ -1,9 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo, trusted } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ValidationFailedError } from '../common/errors/domain-error.js';
+import {
+  newOutboxKey,
+  type OutboxEntry,
+  OutboxEntriesWrittenEvent,
+} from '../common/outbox/outbox-entry.js';
 import { Page, skipFor } from '../common/pagination/pagination.js';
 import type { AllConfig } from '../config/index.js';
 import { ProductInactiveError, ProductNotFoundError } from '../products/products.errors.js';
@@ -57,6 +63,8 @@ export interface PlacedOrder {
   replayed: boolean;
 }
 
+type OrderDraft = Omit<Order, 'orderNumber' | 'createdAt' | 'updatedAt' | 'outbox'>;
+
 const ORDER_NUMBER_ATTEMPTS = 5;
 /** Conditional updates lost to concurrent changes before giving up with 409. */
 const STATUS_CHANGE_ATTEMPTS = 5;
@@ -107,6 +115,7 @@ export class OrdersService {
     private readonly products: ProductsService,
     private readonly view: OrderViewAssembler,
     private readonly config: ConfigService<AllConfig, true>,
+    private readonly events: EventEmitter2,
   ) {}
 
   /**
@@ -139,7 +148,7 @@ export class OrdersService {
     const priced = priceOrder(lines, await this.orderableProducts(lines), limits.shippingFeePaise);
     await this.products.reserveStock(lines);
     const now = new Date();
-    const draft: Omit<Order, 'orderNumber' | 'createdAt' | 'updatedAt'> = {
+    const draft: OrderDraft = {
       user: new mongo.ObjectId(customer.id),
       customerEmail: customer.email,
       ...priced,
@@ -270,16 +279,22 @@ export class OrdersService {
         actor: context.actor,
         note: context.note ?? null,
       };
+      const record = statusChangedEntry(current, entry);
       const updated = await this.writes.run(String(current._id), () =>
         this.orders
           .findOneAndUpdate(
             { _id: current._id, status: current.status },
-            { $set: { status: to, ...extraSet }, $push: { statusHistory: entry } },
+            {
+              $set: { status: to, ...extraSet },
+              // The change and its outbox record in one single-document update.
+              $push: { statusHistory: entry, outbox: record },
+            },
             { returnDocument: 'after' },
           )
           .lean<LeanOrder>(),
       );
       if (!updated) continue;
+      this.outboxWritten(updated._id);
       if (releasesStock(current.status, to)) await this.releaseOrderStock(updated);
       return updated;
     }
@@ -453,6 +468,41 @@ export class OrdersService {
       .lean<LeanOrder[]>();
   }
 
+  // ---- Transactional outbox (relayed by the Notifications module) ----
+
+  /** The order's outbox entries not yet relayed (none when the order does not exist). */
+  async outboxOf(orderId: string): Promise<OutboxEntry[]> {
+    const order = await this.orders.findById(orderId, { outbox: 1 }).lean<LeanOrder>();
+    return order?.outbox ?? [];
+  }
+
+  /** Orders still carrying outbox entries, for the relay's repair pass. */
+  async findWithOutbox(limit: number): Promise<Array<{ orderId: string; outbox: OutboxEntry[] }>> {
+    const orders = await this.orders
+      .find({ 'outbox.key': trusted({ $exists: true }) }, { outbox: 1 })
+      .limit(limit)
+      .lean<LeanOrder[]>();
+    return orders.map((o) => ({ orderId: String(o._id), outbox: o.outbox }));
+  }
+
+  /** Removes relayed entries; through the per-order lock so it cannot undo a concurrent change. */
+  async clearOutbox(orderId: string, keys: string[]): Promise<void> {
+    await this.writes.run(orderId, () =>
+      this.orders.updateOne(
+        { _id: orderId },
+        { $pull: { outbox: { key: trusted({ $in: keys }) } } },
+        { timestamps: false },
+      ),
+    );
+  }
+
+  private outboxWritten(orderId: unknown): void {
+    this.events.emit(
+      OutboxEntriesWrittenEvent.eventName,
+      new OutboxEntriesWrittenEvent('orders', String(orderId)),
+    );
+  }
+
   /** Called only by the request that won the move to `cancelled`, so it runs once per order. */
   private async releaseOrderStock(order: LeanOrder): Promise<void> {
     const released = await this.putBack(stockLines(order), `cancelled order ${order.orderNumber}`);
@@ -491,12 +541,20 @@ export class OrdersService {
 
   /** Inserts with a new random order number, retrying on the rare number collision. */
   private async insertWithFreshNumber(
-    draft: Omit<Order, 'orderNumber' | 'createdAt' | 'updatedAt'>,
+    draft: OrderDraft,
     idempotencyScope?: string,
   ): Promise<LeanOrder> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const created = await this.orders.create({ ...draft, orderNumber: generateOrderNumber() });
+        const _id = new mongo.ObjectId();
+        const orderNumber = generateOrderNumber();
+        const created = await this.orders.create({
+          ...draft,
+          _id,
+          orderNumber,
+          outbox: [createdEntry(String(_id), orderNumber, draft)],
+        });
+        this.outboxWritten(_id);
         return created.toObject();
       } catch (error) {
         if (!isDuplicateKey(error) || attempt >= ORDER_NUMBER_ATTEMPTS) throw error;
@@ -535,6 +593,37 @@ export class OrdersService {
     ]);
     return { items: await this.view.many(orders), page: query.page, limit: query.limit, total };
   }
+}
+
+function statusChangedEntry(order: LeanOrder, change: StatusChange): OutboxEntry {
+  return {
+    key: newOutboxKey(change.at.getTime()),
+    type: 'order.status_changed',
+    orderId: String(order._id),
+    orderNumber: order.orderNumber,
+    userId: String(order.user),
+    occurredAt: change.at,
+    docSeq: order.statusHistory.length,
+    data: { from: change.from, to: change.to, source: change.source, note: change.note },
+  };
+}
+
+function createdEntry(
+  orderId: string,
+  orderNumber: string,
+  draft: Pick<Order, 'user' | 'statusHistory'>,
+): OutboxEntry {
+  const at = draft.statusHistory[0]?.at ?? new Date();
+  return {
+    key: newOutboxKey(at.getTime()),
+    type: 'order.created',
+    orderId,
+    orderNumber,
+    userId: String(draft.user),
+    occurredAt: at,
+    docSeq: 0,
+    data: { status: OrderStatus.Pending },
+  };
 }
 
 function createdAtRange(from?: string, to?: string): Record<string, Date> | undefined {

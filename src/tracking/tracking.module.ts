@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { Sequel247Module } from '../sequel247/sequel247.module.js';
 import { TrackingLease, TrackingLeaseSchema } from './schemas/tracking-lease.schema.js';
 import { Tracking, TrackingSchema } from './schemas/tracking.schema.js';
+import { TrackingOutboxSource } from './tracking-outbox.source.js';
 import { TrackingLeases } from './tracking-leases.service.js';
 import { TrackingPoller } from './tracking-poller.service.js';
 import { TrackingSyncService } from './tracking-sync.service.js';
@@ -22,7 +23,13 @@ import { TrackingService } from './tracking.service.js';
     Sequel247Module,
   ],
   controllers: [TrackingController],
-  providers: [TrackingService, TrackingPoller, TrackingLeases, TrackingSyncService],
-  exports: [TrackingService],
+  providers: [
+    TrackingService,
+    TrackingPoller,
+    TrackingLeases,
+    TrackingSyncService,
+    TrackingOutboxSource,
+  ],
+  exports: [TrackingService, TrackingOutboxSource],
 })
 export class TrackingModule {}

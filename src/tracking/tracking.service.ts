@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { OutboxEntriesWrittenEvent } from '../common/outbox/outbox-entry.js';
+import { shipmentCreatedEntry } from './tracking-outbox.js';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, mongo, Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -108,7 +110,23 @@ export class TrackingService {
         status: TrackingStatus.OrderPlaced,
         nextSyncAt: new Date(),
         orderStatusAcknowledged: TrackingStatus.OrderPlaced,
+        outbox: [
+          shipmentCreatedEntry(
+            {
+              order: new Types.ObjectId(input.orderId),
+              orderNumber: input.orderNumber,
+              user: new Types.ObjectId(input.userId),
+              docketNumber: input.docketNumber,
+              courierService: input.courierService ?? 'Sequel247',
+            },
+            new Date(),
+          ),
+        ],
       });
+      this.events.emit(
+        OutboxEntriesWrittenEvent.eventName,
+        new OutboxEntriesWrittenEvent('trackings', id),
+      );
       return this.view(created.toObject<StoredTracking>());
     } catch (error) {
       if (!(error instanceof mongo.MongoServerError && error.code === 11000)) throw error;

@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Schema as MongooseSchema, Types } from 'mongoose';
+import { type OutboxEntry, OutboxEntrySchema } from '../../common/outbox/outbox-entry.js';
 import { OrderStatus, StatusChangeSource } from '../order-status.js';
 
 /** A priced line, frozen at order time: later product edits do not change it. */
@@ -168,6 +169,13 @@ export class Order {
   @Prop()
   idempotencyFingerprint?: string;
 
+  /**
+   * Transactional outbox: a record of each change, pushed in the same update as the change and
+   * pulled once the Notifications relay has stored it in the `outbox` collection.
+   */
+  @Prop({ type: [OutboxEntrySchema], default: [] })
+  outbox: OutboxEntry[];
+
   /** Set once the units of a cancelled order are back on the shelf (absent: still owed). */
   @Prop()
   stockReleasedAt?: Date;
@@ -190,3 +198,5 @@ OrderSchema.index({ status: 1, totalPaise: -1 });
 OrderSchema.index({ totalPaise: -1 });
 // The shipping reconciler: orders with a shipment request that never reached `shipped`.
 OrderSchema.index({ status: 1, 'shipment.requestedAt': 1 });
+// The outbox relay's repair pass: orders with entries not yet relayed.
+OrderSchema.index({ 'outbox.key': 1 });

@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
+import { type OutboxEntry, OutboxEntrySchema } from '../../common/outbox/outbox-entry.js';
 import { TrackingStatus } from '../../sequel247/tracking-status.js';
 
 @Schema({ _id: false })
@@ -137,6 +138,13 @@ export class Tracking {
   @Prop({ required: true, default: false })
   orderAckPending: boolean;
 
+  /**
+   * Transactional outbox: records of new scans and status changes, pushed in the same update as
+   * the sync's changes and pulled once the Notifications relay has stored them.
+   */
+  @Prop({ type: [OutboxEntrySchema], default: [] })
+  outbox: OutboxEntry[];
+
   createdAt: Date;
   updatedAt: Date;
 }
@@ -151,3 +159,4 @@ TrackingSchema.index({ orderAckPending: 1, statusChangedAt: 1 });
 // Admin list, newest first (stale/failing filters scan this order; they are rare admin reads).
 TrackingSchema.index({ status: 1, createdAt: -1 });
 TrackingSchema.index({ createdAt: -1 });
+TrackingSchema.index({ 'outbox.key': 1 });
