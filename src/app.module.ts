@@ -11,8 +11,10 @@ import { LoggingModule } from './logging/logging.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ProductsModule } from './products/products.module.js';
+import { PublicTrackingModule } from './public-tracking/public-tracking.module.js';
 import { TrackingModule } from './tracking/tracking.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({
   imports: [
@@ -40,6 +42,8 @@ import { UsersModule } from './users/users.module.js';
     OrdersModule,
     TrackingModule,
     NotificationsModule,
+    WebhooksModule,
+    PublicTrackingModule,
   ],
 })
 export class AppModule {}

@@ -8,6 +8,7 @@ import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
 import { EnvelopeInterceptor } from './common/http/envelope.interceptor.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { AllConfig } from './config/index.js';
+import { mountTrackingPage } from './public-tracking/page/tracking-page.js';
 
 export const API_PREFIX = 'api';
 
@@ -23,6 +24,8 @@ export function configureApp(app: NestExpressApplication): void {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalInterceptors(new EnvelopeInterceptor());
+  // The shopper's tracking page lives outside /api (see public-tracking/page).
+  mountTrackingPage(app);
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, () => createOpenApiDocument(app), {
     jsonDocumentUrl: `${API_PREFIX}/docs-json`,
   });

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { TrackingLinkSigner } from '../public-tracking/tracking-link.signer.js';
 import type { OrderDto } from './dto/order.dto.js';
 import type { TrackingInfoDto } from './dto/tracking-info.dto.js';
 import type { LeanOrder } from './schemas/order.schema.js';
@@ -10,7 +11,10 @@ import { TRACKING_INFO_SOURCE, type TrackingInfoSource } from './tracking-info.s
  */
 @Injectable()
 export class OrderViewAssembler {
-  constructor(@Inject(TRACKING_INFO_SOURCE) private readonly tracking: TrackingInfoSource) {}
+  constructor(
+    @Inject(TRACKING_INFO_SOURCE) private readonly tracking: TrackingInfoSource,
+    private readonly links: TrackingLinkSigner,
+  ) {}
 
   async many(orders: LeanOrder[]): Promise<OrderDto[]> {
     if (orders.length === 0) return [];
@@ -21,7 +25,14 @@ export class OrderViewAssembler {
         courierService: o.courierService ?? null,
       })),
     );
-    return orders.map((o) => toOrderDto(o, info.get(String(o._id)) ?? trackingFromOrder(o)));
+    const now = new Date();
+    return orders.map((o) =>
+      toOrderDto(o, {
+        ...(info.get(String(o._id)) ?? trackingFromOrder(o)),
+        // The signed public tracking page, for every order (shipped or not).
+        trackingUrl: this.links.urlFor(String(o._id), now),
+      }),
+    );
   }
 
   async one(order: LeanOrder): Promise<OrderDto> {
@@ -41,6 +52,7 @@ export function trackingFromOrder(order: LeanOrder): TrackingInfoDto {
     trackingHistory: [],
     lastUpdatedAt: null,
     trackingUrl: null,
+    courierTrackingUrl: null,
   };
 }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ProductsModule } from '../products/products.module.js';
+import { TrackingLinksModule } from '../public-tracking/tracking-links.module.js';
 import { TrackingModule } from '../tracking/tracking.module.js';
 import { AdminOrdersController } from './admin-orders.controller.js';
 import { ShipmentEventsListener } from './listeners/shipment-events.listener.js';
@@ -21,6 +22,7 @@ import { TRACKING_INFO_SOURCE, TrackingModuleInfoSource } from './tracking-info.
     MongooseModule.forFeature([{ name: Order.name, schema: OrderSchema }]),
     ProductsModule,
     TrackingModule,
+    TrackingLinksModule,
   ],
   // AdminOrdersController first: its static `orders/admin` routes must be registered before
   // OrdersController's `orders/:orderId`.

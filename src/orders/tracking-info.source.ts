@@ -41,7 +41,8 @@ export class TrackingModuleInfoSource implements TrackingInfoSource {
         estimatedDelivery: t.estimatedDelivery,
         trackingHistory: t.history,
         lastUpdatedAt: t.lastSyncedAt,
-        trackingUrl: t.trackingUrl,
+        trackingUrl: null,
+        courierTrackingUrl: t.trackingUrl,
       });
     }
     return result;

@@ -1,0 +1,100 @@
+import { registerAs } from '@nestjs/config';
+import { IsIn, IsInt, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { InvalidConfigError, validateEnv } from './validate-env.js';
+
+/** Signs tracking links outside production only, so a fresh clone runs with no setup. */
+export const DEV_PUBLIC_TRACKING_SECRET = 'docket-development-tracking-links-not-for-production';
+
+class PublicTrackingEnv {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: string = 'development';
+
+  @IsInt()
+  PORT: number = 3000;
+
+  @ValidateIf(
+    (env: PublicTrackingEnv) =>
+      env.NODE_ENV === 'production' || env.PUBLIC_TRACKING_SECRET !== undefined,
+  )
+  @IsString()
+  @MinLength(32, {
+    message: 'PUBLIC_TRACKING_SECRET must be at least 32 characters (required in production)',
+  })
+  PUBLIC_TRACKING_SECRET?: string;
+
+  @ValidateIf(
+    (env: PublicTrackingEnv) =>
+      env.NODE_ENV === 'production' || env.PUBLIC_TRACKING_URL_TEMPLATE !== undefined,
+  )
+  @Matches(/^https?:\/\/[^\s]+\{token\}[^\s]*$/, {
+    message:
+      'PUBLIC_TRACKING_URL_TEMPLATE must be an http(s) URL containing {token} (required in production)',
+  })
+  PUBLIC_TRACKING_URL_TEMPLATE?: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  PUBLIC_TRACKING_LINK_TTL_DAYS: number = 90;
+
+  @IsInt()
+  @Min(1)
+  PUBLIC_TRACKING_IP_LIMIT: number = 30;
+
+  @IsInt()
+  @Min(1)
+  PUBLIC_TRACKING_IP_WINDOW_SECONDS: number = 60;
+
+  @IsInt()
+  @Min(1)
+  PUBLIC_TRACKING_ORDER_LIMIT: number = 10;
+
+  @IsInt()
+  @Min(1)
+  PUBLIC_TRACKING_ORDER_WINDOW_SECONDS: number = 600;
+
+  @IsInt()
+  @Min(100)
+  PUBLIC_TRACKING_LIVE_POLL_MS: number = 5_000;
+
+  @IsInt()
+  @Min(1_000)
+  PUBLIC_TRACKING_HEARTBEAT_MS: number = 15_000;
+}
+
+export interface PublicTrackingConfig {
+  /** HMAC key of signed tracking links. */
+  linkSecret: string;
+  /** Where a signed link points: `{token}` is replaced (a store may point it at its storefront). */
+  urlTemplate: string;
+  linkTtlDays: number;
+  /** Lookups allowed per client IP per window (this instance). */
+  ipLimit: number;
+  ipWindowSeconds: number;
+  /** Lookups allowed per order/docket number per window (this instance), whoever asks. */
+  orderLimit: number;
+  orderWindowSeconds: number;
+  /** How often the tracking page's stream re-reads its order when no live feed is wired. */
+  livePollMs: number;
+  heartbeatMs: number;
+}
+
+export const publicTrackingConfig = registerAs('publicTracking', (): PublicTrackingConfig => {
+  const env = validateEnv(PublicTrackingEnv);
+  if (env.NODE_ENV === 'production' && env.PUBLIC_TRACKING_SECRET === DEV_PUBLIC_TRACKING_SECRET) {
+    throw new InvalidConfigError([
+      'PUBLIC_TRACKING_SECRET: the development secret cannot be used in production',
+    ]);
+  }
+  return {
+    linkSecret: env.PUBLIC_TRACKING_SECRET ?? DEV_PUBLIC_TRACKING_SECRET,
+    urlTemplate: env.PUBLIC_TRACKING_URL_TEMPLATE ?? `http://localhost:${env.PORT}/track/t/{token}`,
+    linkTtlDays: env.PUBLIC_TRACKING_LINK_TTL_DAYS,
+    ipLimit: env.PUBLIC_TRACKING_IP_LIMIT,
+    ipWindowSeconds: env.PUBLIC_TRACKING_IP_WINDOW_SECONDS,
+    orderLimit: env.PUBLIC_TRACKING_ORDER_LIMIT,
+    orderWindowSeconds: env.PUBLIC_TRACKING_ORDER_WINDOW_SECONDS,
+    livePollMs: env.PUBLIC_TRACKING_LIVE_POLL_MS,
+    heartbeatMs: env.PUBLIC_TRACKING_HEARTBEAT_MS,
+  };
+});
