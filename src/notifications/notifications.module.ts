@@ -5,6 +5,13 @@ import { OrderOutboxSource } from '../orders/order-outbox.source.js';
 import { OrdersModule } from '../orders/orders.module.js';
 import { TrackingOutboxSource } from '../tracking/tracking-outbox.source.js';
 import { TrackingModule } from '../tracking/tracking.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { LiveEventPayloads } from './live/live-event-payloads.js';
+import { LiveEventsController } from './live/live-events.controller.js';
+import { LiveStreamAuthGuard } from './live/live-stream-auth.guard.js';
+import { LiveStreams } from './live/live-streams.service.js';
+import { StreamTokenDoc, StreamTokenSchema } from './live/stream-token.schema.js';
+import { StreamTokens } from './live/stream-tokens.service.js';
 import { OutboxFeed } from './outbox/outbox-feed.service.js';
 import {
   OutboxCheckpointDoc,
@@ -25,11 +32,18 @@ import { OutboxService } from './outbox/outbox.service.js';
     MongooseModule.forFeature([
       { name: OutboxRecordDoc.name, schema: OutboxRecordSchema },
       { name: OutboxCheckpointDoc.name, schema: OutboxCheckpointSchema },
+      { name: StreamTokenDoc.name, schema: StreamTokenSchema },
     ]),
     OrdersModule,
     TrackingModule,
+    UsersModule,
   ],
+  controllers: [LiveEventsController],
   providers: [
+    LiveStreams,
+    LiveEventPayloads,
+    StreamTokens,
+    LiveStreamAuthGuard,
     OutboxService,
     OutboxFeed,
     OutboxRelay,
@@ -39,6 +53,6 @@ import { OutboxService } from './outbox/outbox.service.js';
       useFactory: (...sources: OutboxSource[]) => sources,
     },
   ],
-  exports: [OutboxService, OutboxFeed],
+  exports: [OutboxService, OutboxFeed, LiveStreams],
 })
 export class NotificationsModule {}

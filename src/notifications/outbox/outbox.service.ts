@@ -83,11 +83,19 @@ export class OutboxService {
       .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
   }
 
-  /** Records of one order after `after`, oldest first (per-order replay). */
-  async readOrder(orderId: string, after: string, limit: number): Promise<OutboxRecord[]> {
-    const docs = await this.records.find({ orderId }).lean<OutboxRecordDoc[]>();
+  /**
+   * Records matching `filter` (top-level equality only, so FerretDB pushes it down) with
+   * `after < position <= upTo`, oldest first: replay for one order or one customer.
+   */
+  async readWhere(
+    filter: { orderId?: string; userId?: string },
+    after: string,
+    upTo: string,
+    limit: number,
+  ): Promise<OutboxRecord[]> {
+    const docs = await this.records.find(filter).lean<OutboxRecordDoc[]>();
     return docs
-      .filter((d) => d._id > after)
+      .filter((d) => d._id > after && d._id <= upTo)
       .sort((a, b) => (a._id < b._id ? -1 : 1))
       .slice(0, limit)
       .map(toRecord);
