@@ -52,14 +52,6 @@ class PublicTrackingEnv {
   @IsInt()
   @Min(1)
   PUBLIC_TRACKING_ORDER_WINDOW_SECONDS: number = 600;
-
-  @IsInt()
-  @Min(100)
-  PUBLIC_TRACKING_LIVE_POLL_MS: number = 5_000;
-
-  @IsInt()
-  @Min(1_000)
-  PUBLIC_TRACKING_HEARTBEAT_MS: number = 15_000;
 }
 
 export interface PublicTrackingConfig {
@@ -74,9 +66,6 @@ export interface PublicTrackingConfig {
   /** Lookups allowed per order/docket number per window (this instance), whoever asks. */
   orderLimit: number;
   orderWindowSeconds: number;
-  /** How often the tracking page's stream re-reads its order when no live feed is wired. */
-  livePollMs: number;
-  heartbeatMs: number;
 }
 
 export const publicTrackingConfig = registerAs('publicTracking', (): PublicTrackingConfig => {
@@ -94,7 +83,5 @@ export const publicTrackingConfig = registerAs('publicTracking', (): PublicTrack
     ipWindowSeconds: env.PUBLIC_TRACKING_IP_WINDOW_SECONDS,
     orderLimit: env.PUBLIC_TRACKING_ORDER_LIMIT,
     orderWindowSeconds: env.PUBLIC_TRACKING_ORDER_WINDOW_SECONDS,
-    livePollMs: env.PUBLIC_TRACKING_LIVE_POLL_MS,
-    heartbeatMs: env.PUBLIC_TRACKING_HEARTBEAT_MS,
   };
 });

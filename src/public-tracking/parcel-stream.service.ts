@@ -1,10 +1,7 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { BeforeApplicationShutdown, Injectable, type MessageEvent } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { errorMessage } from '../common/errors/error-message.js';
-import type { AllConfig } from '../config/index.js';
+import { LiveStreams } from '../notifications/live/live-streams.service.js';
 import type { PublicParcelDto } from './dto/public-parcel.dto.js';
-import { ORDER_CHANGES, type OrderChanges } from './order-changes.js';
 import { PublicTrackingService } from './public-tracking.service.js';
 
 /** How one stream turns the parcel into an SSE event: its name and its data line. */
@@ -14,25 +11,20 @@ export interface ParcelEventFormat {
 }
 
 /**
- * Server-Sent Events of one order's parcel view: the current view at once (so a reconnect
- * always catches up, whatever it missed), then the view again after each change to the order,
- * with the change's feed position as the event id, and heartbeat comments in between.
+ * Server-Sent Events of one order's parcel view over the shared live mechanism (LiveStreams,
+ * scoped to the order the signed link names): the current view at once, then the view again
+ * after each change to the order (status, shipment, scan), whichever instance made it, with
+ * the change's feed position as the event id; `Last-Event-ID` replays missed changes;
+ * heartbeat comments in between.
  */
 @Injectable()
 export class ParcelStreamService implements BeforeApplicationShutdown {
-  private readonly logger = new Logger(ParcelStreamService.name);
   private readonly open = new Set<Response>();
 
   constructor(
     private readonly parcels: PublicTrackingService,
-    @Inject(ORDER_CHANGES) private readonly changes: OrderChanges,
-    private readonly config: ConfigService<AllConfig, true>,
+    private readonly live: LiveStreams,
   ) {}
-
-  /** Number of streams open on this instance. */
-  get openCount(): number {
-    return this.open.size;
-  }
 
   async stream(orderId: string, req: Request, res: Response, format: ParcelEventFormat) {
     const first = await this.parcels.parcelOf(orderId);
@@ -43,31 +35,35 @@ export class ParcelStreamService implements BeforeApplicationShutdown {
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
     this.open.add(res);
-    const send = (parcel: PublicParcelDto, id?: string) => {
+    const write = (parcel: PublicParcelDto, id?: string) => {
       res.write(
         `${id ? `id: ${id}\n` : ''}event: ${format.event}\ndata: ${format.data(parcel)}\n\n`,
       );
     };
     res.write('retry: 3000\n\n');
-    send(first);
+    write(first);
 
-    // One re-read at a time, in the order the changes arrived.
-    let chain = Promise.resolve();
-    const subscription = this.changes.of(orderId).subscribe({
-      next: (change) => {
-        chain = chain
-          .then(async () => send(await this.parcels.parcelOf(orderId), change.position))
-          .catch((error: unknown) =>
-            this.logger.warn(`Parcel stream update failed: ${errorMessage(error)}`),
-          );
-      },
-      complete: () => res.end(),
-    });
-    const { heartbeatMs } = this.config.getOrThrow('publicTracking', { infer: true });
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs);
-    heartbeat.unref();
+    const lastEventId = req.headers['last-event-id'];
+    const subscription = this.live
+      .forOrder(
+        orderId,
+        async () => ({ parcel: await this.parcels.parcelOf(orderId) }),
+        typeof lastEventId === 'string' ? lastEventId : null,
+      )
+      .subscribe({
+        next: (message: MessageEvent) => {
+          const comment = (message as { comment?: string }).comment;
+          if (comment) {
+            res.write(`: ${comment}\n\n`);
+            return;
+          }
+          const data = message.data as { parcel: PublicParcelDto };
+          write(data.parcel, message.id);
+        },
+        error: () => res.end(),
+        complete: () => res.end(),
+      });
     const close = () => {
-      clearInterval(heartbeat);
       subscription.unsubscribe();
       this.open.delete(res);
     };
