@@ -14,6 +14,7 @@ export function cityOf(location: string | null): string | null {
     .replace(/\b(HUB|GATEWAY|DC|SC|BRANCH|OFFICE|FACILITY)\b/gi, ' ')
     .replace(/[^\p{L}\s.-]/gu, ' ')
     .replace(/\s+/g, ' ')
+    .replace(/^[\s.-]+|[\s.-]+$/g, '')
     .trim();
   if (!city) return null;
   return city.toLowerCase().replace(/(^|[\s-])\p{L}/gu, (m) => m.toUpperCase());

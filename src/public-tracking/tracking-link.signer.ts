@@ -53,7 +53,13 @@ export class TrackingLinkSigner {
     if (!encoded || !mac || extra !== undefined) return { valid: false, problem: 'malformed' };
     const payload = Buffer.from(encoded, 'base64url');
     const given = Buffer.from(mac, 'base64url');
-    if (payload.length !== PAYLOAD_BYTES || given.length !== MAC_BYTES) {
+    // Only the canonical encoding: no second spelling of the same token.
+    if (
+      payload.length !== PAYLOAD_BYTES ||
+      given.length !== MAC_BYTES ||
+      payload.toString('base64url') !== encoded ||
+      given.toString('base64url') !== mac
+    ) {
       return { valid: false, problem: 'malformed' };
     }
     if (!timingSafeEqual(given, this.mac(payload))) return { valid: false, problem: 'forged' };
