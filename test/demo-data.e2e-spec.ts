@@ -253,6 +253,8 @@ describe('demo data at boot', () => {
           ...demoEnv(SANDBOX_TOKEN),
           NODE_ENV: 'production',
           JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
+          PUBLIC_TRACKING_SECRET: 'a-production-link-secret-of-at-least-32-chars',
+          PUBLIC_TRACKING_URL_TEMPLATE: 'https://shop.example.in/track/{token}',
         },
       });
 

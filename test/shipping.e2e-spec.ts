@@ -22,6 +22,7 @@ interface TrackingInfo {
   trackingHistory: Array<{ status: string | null; code: string; location: string | null }>;
   lastUpdatedAt: string | null;
   trackingUrl: string | null;
+  courierTrackingUrl: string | null;
 }
 
 interface OrderView {
@@ -188,7 +189,9 @@ describe('shipping and tracking sync', () => {
       estimatedDelivery: null,
       trackingHistory: [],
       lastUpdatedAt: null,
-      trackingUrl: null,
+      // The signed public tracking page exists from the start; the courier's once shipped.
+      trackingUrl: expect.stringMatching(/\/track\/t\/[\w-]{22}\.[\w-]{22}$/) as string,
+      courierTrackingUrl: null,
     });
 
     const docket = await newDocket('delivered');
@@ -213,7 +216,7 @@ describe('shipping and tracking sync', () => {
     });
     expect(shipped.trackingInfo.trackingHistory.map((h) => h.code)).toEqual(['SCREATED']);
     expect(shipped.trackingInfo.lastUpdatedAt).not.toBeNull();
-    expect(shipped.trackingInfo.trackingUrl).toContain(docket);
+    expect(shipped.trackingInfo.courierTrackingUrl).toContain(docket);
 
     const stored = await trackings().findOne({ _id: docket });
     expect(stored).toMatchObject({
