@@ -48,6 +48,10 @@ class WebhooksEnv {
   @Min(1_000)
   WEBHOOKS_LEASE_MS: number = 60_000;
 
+  @IsInt()
+  @Min(1)
+  WEBHOOKS_RETENTION_DAYS: number = 30;
+
   @IsOptional()
   @IsIn(['true', 'false'])
   WEBHOOKS_ALLOW_PRIVATE_TARGETS?: 'true' | 'false';
@@ -70,6 +74,8 @@ export interface WebhooksConfig {
   concurrency: number;
   /** How long a claimed attempt stays owned by one instance (longer than the timeout). */
   leaseMs: number;
+  /** Succeeded and dead deliveries are deleted this long after their last attempt. */
+  retentionDays: number;
   /**
    * Plain http URLs and loopback/private/link-local targets are allowed (development, tests).
    * Never in production.
@@ -101,6 +107,7 @@ export const webhooksConfig = registerAs('webhooks', (): WebhooksConfig => {
     batchSize: env.WEBHOOKS_BATCH_SIZE,
     concurrency: env.WEBHOOKS_CONCURRENCY,
     leaseMs: env.WEBHOOKS_LEASE_MS,
+    retentionDays: env.WEBHOOKS_RETENTION_DAYS,
     allowPrivateTargets: env.WEBHOOKS_ALLOW_PRIVATE_TARGETS
       ? env.WEBHOOKS_ALLOW_PRIVATE_TARGETS === 'true'
       : !production,

@@ -251,6 +251,16 @@ export class WebhookDeliveriesService {
     return outcome;
   }
 
+  /** Deletes succeeded and dead deliveries last touched before `before` (retention). */
+  async purgeFinished(before: Date): Promise<number> {
+    const [succeeded, dead] = await Promise.all(
+      (['succeeded', 'dead'] as const).map((status) =>
+        this.deliveries.deleteMany({ status, updatedAt: { $lt: before } }),
+      ),
+    );
+    return succeeded.deletedCount + dead.deletedCount;
+  }
+
   async countByStatus(): Promise<Record<DeliveryStatus, number>> {
     const [pending, succeeded, dead] = await Promise.all(
       (['pending', 'succeeded', 'dead'] as const).map((status) =>

@@ -10,6 +10,8 @@ import { WebhookDeliveryLeases } from './webhook-delivery-leases.service.js';
 import { signingSecrets, WebhookEndpointsService } from './webhook-endpoints.service.js';
 import { sendWebhook } from './webhook-sender.js';
 
+const HOUSEKEEPING_EVERY_MS = 10 * 60 * 1000;
+
 export interface WebhookCounters {
   sent: number;
   retried: number;
@@ -34,6 +36,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<DeliveryBatchSummary> | null = null;
   private stopping = false;
+  private lastHousekeeping = 0;
   readonly counters: WebhookCounters = { sent: 0, retried: 0, dead: 0 };
 
   constructor(
@@ -95,6 +98,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     } catch (error) {
       this.logger.error(`Webhook batch failed: ${errorMessage(error)}`);
     }
+    await this.housekeeping();
     summary.durationMs = Math.round(performance.now() - started);
     if (summary.claimed > 0) {
       this.logger.log(
@@ -103,6 +107,23 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       );
     }
     return summary;
+  }
+
+  /**
+   * Every 10 minutes: drops leases crashed holders left (no TTL indexes on FerretDB) and
+   * finished deliveries past the retention period.
+   */
+  private async housekeeping(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastHousekeeping < HOUSEKEEPING_EVERY_MS) return;
+    this.lastHousekeeping = now;
+    const { leaseMs, retentionDays } = this.config.getOrThrow('webhooks', { infer: true });
+    try {
+      await this.leases.purgeExpired(new Date(now - leaseMs));
+      await this.deliveries.purgeFinished(new Date(now - retentionDays * 24 * 3600_000));
+    } catch (error) {
+      this.logger.warn(`Webhook housekeeping failed: ${errorMessage(error)}`);
+    }
   }
 
   /** Keeps the first due message per endpoint and order, and only if nothing earlier is pending. */
