@@ -65,9 +65,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     return this.running;
   }
 
-  /** Sends one delivery now (the endpoint test route); returns it as stored afterwards. */
+  /**
+   * Sends one delivery now (the endpoint test route), also to a disabled endpoint so an admin
+   * can check it before re-enabling; returns the delivery as stored afterwards.
+   */
   async attemptNow(delivery: LeanWebhookDelivery): Promise<LeanWebhookDelivery> {
-    await this.attempt(delivery);
+    await this.attempt(delivery, true);
     return this.deliveries.get(String(delivery._id));
   }
 
@@ -151,7 +154,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   /** Leases, sends and records one attempt; null when another instance has it. */
-  private async attempt(candidate: LeanWebhookDelivery): Promise<AttemptOutcome | null> {
+  private async attempt(
+    candidate: LeanWebhookDelivery,
+    evenIfDisabled = false,
+  ): Promise<AttemptOutcome | null> {
     const cfg = this.config.getOrThrow('webhooks', { infer: true });
     const deliveryId = String(candidate._id);
     const lease = await this.leases.claim(this.owner, deliveryId, candidate.attempts, cfg.leaseMs);
@@ -161,7 +167,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       const delivery = await this.deliveries.get(deliveryId);
       if (delivery.status !== 'pending' || delivery.attempts !== candidate.attempts) return null;
       const endpoint = (await this.endpoints.findMany([delivery.endpoint])).get(delivery.endpoint);
-      if (!endpoint || endpoint.status !== 'active') return null;
+      if (!endpoint || (endpoint.status !== 'active' && !evenIfDisabled)) return null;
       const at = new Date();
       const result = await sendWebhook(
         {

@@ -65,7 +65,8 @@ export class TrackingInfoDto {
   lastUpdatedAt: Date | null;
 
   @ApiProperty({
-    example: 'https://docket.example.in/track/t/ZmQ3YjE2Y2UwMDAwMDAwMDAwMDBnqE0A.0p5dS1m2Vq8xKqYb3d1Wkw',
+    example:
+      'https://docket.example.in/track/t/ZmQ3YjE2Y2UwMDAwMDAwMDAwMDBnqE0A.0p5dS1m2Vq8xKqYb3d1Wkw',
     nullable: true,
     type: String,
     description:
