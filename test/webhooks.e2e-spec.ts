@@ -424,3 +424,75 @@ describe('outgoing webhooks', () => {
     await a.http().post(`/api/webhooks/admin/endpoints/${endpoint.id}/disable`).set(bearer(admin));
   });
 });
+
+// Last in this file: it boots an app that treats webhook targets as production does.
+describe('webhook targets with private addresses refused (as in production)', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  let receiver: WebhookReceiver;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
+    t = await createTestApp({
+      env: {
+        EMAIL_ENABLED: 'false',
+        WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'false',
+        WEBHOOKS_POLL_INTERVAL_MS: '100',
+      },
+    });
+    admin = await createAdmin(t);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await receiver?.stop();
+    process.env = saved;
+  });
+
+  it.each([
+    ['plain http', 'http://example.com/hook', /https/],
+    ['a loopback address', 'https://127.0.0.1/hook', /non-public/],
+    ['the cloud metadata address', 'https://169.254.169.254/latest/meta-data', /non-public/],
+    ['a private IPv6 address', 'https://[fd00::1]/hook', /non-public/],
+    ['a host name resolving to loopback', 'https://localhost/hook', /resolves to a non-public/],
+  ])('refuses %s', async (_what, url, reason) => {
+    const res = await t
+      .http()
+      .post('/api/webhooks/admin/endpoints')
+      .set(bearer(admin))
+      .send({ url, events: ['order.created'] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('WEBHOOK_URL_REFUSED');
+    expect(res.body.error.message).toMatch(reason);
+  });
+
+  it('checks the address again when sending, so a host that now resolves to loopback gets nothing', async () => {
+    // As if `localhost` had resolved to a public address at registration (DNS rebinding).
+    const { insertedId } = await t.db.collection('webhook_endpoints').insertOne({
+      url: receiver.url.replace('http://127.0.0.1', 'https://localhost'),
+      events: ['order.created'],
+      description: null,
+      status: 'active',
+      disabledReason: null,
+      disabledAt: null,
+      failingSince: null,
+      lastSuccessAt: null,
+      secrets: [{ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', createdAt: new Date() }],
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
+    const res = await t
+      .http()
+      .post(`/api/webhooks/admin/endpoints/${String(insertedId)}/test`)
+      .set(bearer(admin));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastResponseStatus: null,
+    });
+    expect(res.body.data.lastError).toMatch(/non-public address/);
+    expect(receiver.received).toHaveLength(0);
+  });
+});
