@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { DevMailModule } from './dev/mail/dev-mail.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ProductsModule } from './products/products.module.js';
@@ -42,6 +43,8 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     OrdersModule,
     TrackingModule,
     NotificationsModule,
+    // Development only: read what the embedded SMTP sink received (never in production).
+    ...(process.env.NODE_ENV === 'production' ? [] : [DevMailModule]),
     WebhooksModule,
     PublicTrackingModule,
   ],

@@ -141,6 +141,15 @@ describe('live order events (SSE) across two instances', () => {
     const delivered = live.events.find((e) => label(e) === 'scan:DELIVERED')!;
     expect(data(delivered).trackingInfo).toMatchObject({ docketNumber: docket });
     expect(live.comments).toContain('heartbeat');
+    // Every record was relayed off the documents that carried it (none left for repair).
+    const storedOrder = await a.db
+      .collection('orders')
+      .findOne({ orderNumber: order.orderNumber }, { projection: { outbox: 1 } });
+    const storedTracking = await a.db
+      .collection<{ _id: string; outbox?: unknown[] }>('trackings')
+      .findOne({ _id: docket }, { projection: { outbox: 1 } });
+    expect(storedOrder?.outbox).toEqual([]);
+    expect(storedTracking?.outbox).toEqual([]);
   });
 
   it('replays exactly the missed events, in order, to a client reconnecting with Last-Event-ID', async () => {
@@ -162,6 +171,12 @@ describe('live order events (SSE) across two instances', () => {
       TICK_MS,
     );
 
+    // Let the reference stream settle: it holds everything that happened.
+    let settled = -1;
+    while (settled !== reference.events.length) {
+      settled = reference.events.length;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
     const resumed = await stream(customer, { 'last-event-id': resumeAfter });
     const missed = reference.events.filter((e) => e.id! > resumeAfter);
     await resumed.waitForEvents(missed.length, TICK_MS);

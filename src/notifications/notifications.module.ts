@@ -12,6 +12,18 @@ import { LiveStreamAuthGuard } from './live/live-stream-auth.guard.js';
 import { LiveStreams } from './live/live-streams.service.js';
 import { StreamTokenDoc, StreamTokenSchema } from './live/stream-token.schema.js';
 import { StreamTokens } from './live/stream-tokens.service.js';
+import { EmailAdminController } from './email/email-admin.controller.js';
+import {
+  EmailMessageDoc,
+  EmailMessageSchema,
+  EmailSendLeaseDoc,
+  EmailSendLeaseSchema,
+} from './email/email-message.schema.js';
+import { EmailMessages } from './email/email-messages.service.js';
+import { EmailOutboxConsumer } from './email/email-outbox.consumer.js';
+import { EmailSender } from './email/email-sender.service.js';
+import { EmailTransport } from './email/email-transport.js';
+import { NotificationCounters } from './notification-counters.service.js';
 import { OutboxFeed } from './outbox/outbox-feed.service.js';
 import {
   OutboxCheckpointDoc,
@@ -33,13 +45,20 @@ import { OutboxService } from './outbox/outbox.service.js';
       { name: OutboxRecordDoc.name, schema: OutboxRecordSchema },
       { name: OutboxCheckpointDoc.name, schema: OutboxCheckpointSchema },
       { name: StreamTokenDoc.name, schema: StreamTokenSchema },
+      { name: EmailMessageDoc.name, schema: EmailMessageSchema },
+      { name: EmailSendLeaseDoc.name, schema: EmailSendLeaseSchema },
     ]),
     OrdersModule,
     TrackingModule,
     UsersModule,
   ],
-  controllers: [LiveEventsController],
+  controllers: [LiveEventsController, EmailAdminController],
   providers: [
+    NotificationCounters,
+    EmailTransport,
+    EmailMessages,
+    EmailOutboxConsumer,
+    EmailSender,
     LiveStreams,
     LiveEventPayloads,
     StreamTokens,
@@ -53,6 +72,6 @@ import { OutboxService } from './outbox/outbox.service.js';
       useFactory: (...sources: OutboxSource[]) => sources,
     },
   ],
-  exports: [OutboxService, OutboxFeed, LiveStreams],
+  exports: [OutboxService, OutboxFeed, LiveStreams, NotificationCounters],
 })
 export class NotificationsModule {}

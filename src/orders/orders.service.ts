@@ -487,13 +487,18 @@ export class OrdersService {
 
   /** Removes relayed entries; through the per-order lock so it cannot undo a concurrent change. */
   async clearOutbox(orderId: string, keys: string[]): Promise<void> {
-    await this.writes.run(orderId, () =>
-      this.orders.updateOne(
-        { _id: orderId },
-        { $pull: { outbox: { key: trusted({ $in: keys }) } } },
-        { timestamps: false },
-      ),
-    );
+    const id = new mongo.ObjectId(orderId);
+    await this.writes.run(orderId, async () => {
+      // Each entry is pulled by its exact stored value, read uncast: FerretDB's `$pull` matches
+      // whole elements only (a `{ key }` condition or an operator matches nothing there).
+      const raw = await this.orders.collection.findOne({ _id: id }, { projection: { outbox: 1 } });
+      const entries = ((raw?.outbox ?? []) as Array<{ key: string }>).filter((e) =>
+        keys.includes(e.key),
+      );
+      for (const entry of entries) {
+        await this.orders.collection.updateOne({ _id: id }, { $pull: { outbox: entry } } as never);
+      }
+    });
   }
 
   private outboxWritten(orderId: unknown): void {

@@ -34,10 +34,15 @@ export class TrackingOutboxSource implements OutboxSource {
   }
 
   async clear(docketNumber: string, keys: string[]): Promise<void> {
-    await this.trackings.updateOne(
-      { _id: docketNumber },
-      { $pull: { outbox: { key: trusted({ $in: keys }) } } },
-      { timestamps: false },
+    // Each entry is pulled by its exact stored value, read uncast: FerretDB's `$pull` matches
+    // whole elements only (a `{ key }` condition or an operator matches nothing there).
+    const filter = { _id: docketNumber } as never;
+    const raw = await this.trackings.collection.findOne(filter, { projection: { outbox: 1 } });
+    const entries = ((raw?.outbox ?? []) as Array<{ key: string }>).filter((e) =>
+      keys.includes(e.key),
     );
+    for (const entry of entries) {
+      await this.trackings.collection.updateOne(filter, { $pull: { outbox: entry } } as never);
+    }
   }
 }

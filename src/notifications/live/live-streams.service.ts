@@ -11,6 +11,8 @@ import { OutboxService } from '../outbox/outbox.service.js';
 /** How far back a `Last-Event-ID` is honoured. */
 const REPLAY_WINDOW_MS = 24 * 60 * 60 * 1000;
 const REPLAY_PAGE = 500;
+/** Positions a stream remembers having sent (bounded). */
+const SENT_MEMORY = 2_000;
 
 export interface LiveStreamSpec<T> {
   /** Which records this stream carries (live side). */
@@ -74,18 +76,32 @@ export class LiveStreams {
     return new Observable<MessageEvent>((subscriber) => {
       this.open += 1;
       const queue: OutboxRecord[] = [];
-      let lastSent = this.startAfter(spec.lastEventId);
+      const replayFrom = this.startAfter(spec.lastEventId);
+      /** The highest id sent: what the client will send back as Last-Event-ID. */
+      let lastId = replayFrom;
+      /** Recently sent positions (replay and live can overlap; late records come behind). */
+      const sent = new Set<string>();
       const replayUpTo = this.feed.livePosition;
-      let replaying = lastSent !== null;
+      let replaying = replayFrom !== null;
       let draining = false;
       let closed = false;
 
       const send = async (record: OutboxRecord) => {
-        if (lastSent !== null && record.position <= lastSent) return;
+        if (sent.has(record.position)) return;
+        if (replayFrom !== null && record.position <= replayFrom) return;
         const data = await spec.toData(record);
         if (closed) return;
-        if (data) subscriber.next({ id: record.position, data });
-        lastSent = record.position;
+        sent.add(record.position);
+        if (sent.size > SENT_MEMORY) sent.delete(sent.values().next().value!);
+        if (!data) return;
+        if (lastId === null || record.position > lastId) {
+          lastId = record.position;
+          subscriber.next({ id: record.position, data });
+        } else {
+          // A record that became visible late: sent without an id, so the client's
+          // Last-Event-ID stays at the highest one and a resume cannot repeat anything.
+          subscriber.next({ data });
+        }
       };
       const drain = async () => {
         if (draining || replaying || closed) return;
@@ -118,7 +134,7 @@ export class LiveStreams {
       heartbeat.unref();
 
       if (replaying) {
-        this.replay(spec, lastSent!, replayUpTo, send)
+        this.replay(spec, replayFrom!, replayUpTo, send)
           .then(() => {
             replaying = false;
             return drain();

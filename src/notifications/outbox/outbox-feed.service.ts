@@ -5,7 +5,7 @@ import { Observable, Subject } from 'rxjs';
 import { errorMessage } from '../../common/errors/error-message.js';
 import type { AllConfig } from '../../config/index.js';
 import { OutboxRecordEvent, type OutboxRecord } from './outbox-record.js';
-import { minuteOf, positionAt, timeOfPosition } from './outbox-position.js';
+import { bucketOf, positionAt, timeOfPosition } from './outbox-position.js';
 import { OutboxService } from './outbox.service.js';
 
 /** A consumer whose progress survives restarts (email sender, webhook dispatcher). */
@@ -21,8 +21,34 @@ export interface DurableOutboxConsumer {
 
 /** Reads past this many records per poll; the rest comes on the next one. */
 const BATCH = 500;
-/** Within this distance of now the feed reads by minute buckets (pushed down by FerretDB). */
-const RECENT_MINUTES = 3;
+/** Within this many buckets of now the feed reads by bucket (pushed down by FerretDB). */
+const RECENT_BUCKETS = 12;
+/**
+ * How far behind its cursor the feed keeps looking for records that became visible late (an
+ * insert slower than the stability horizon): those are still handed out, once.
+ */
+const LATE_WINDOW_MS = 15_000;
+
+/** Positions handed to one reader recently, to hand out late records once and only once. */
+class RecentPositions {
+  private readonly seen = new Map<string, number>();
+
+  has(position: string): boolean {
+    return this.seen.has(position);
+  }
+
+  add(position: string): void {
+    this.seen.set(position, timeOfPosition(position));
+  }
+
+  /** Forgets positions older than `floorMs` (they can no longer be read as late). */
+  prune(floorMs: number): void {
+    for (const [position, ms] of this.seen) {
+      if (ms >= floorMs) break;
+      this.seen.delete(position);
+    }
+  }
+}
 
 /**
  * The per-instance reader of the outbox. One poller per instance reads records stored by any
@@ -36,7 +62,12 @@ const RECENT_MINUTES = 3;
 export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxFeed.name);
   private readonly subject = new Subject<OutboxRecord>();
-  private readonly consumers: Array<{ consumer: DurableOutboxConsumer; position: string }> = [];
+  private readonly consumers: Array<{
+    consumer: DurableOutboxConsumer;
+    position: string;
+    recent: RecentPositions;
+  }> = [];
+  private readonly liveRecent = new RecentPositions();
   private readonly settings: AllConfig['notifications']['outbox'];
   private liveFrom = positionAt(0);
   private timer: NodeJS.Timeout | null = null;
@@ -63,7 +94,7 @@ export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Register in `onModuleInit` (before the feed starts at bootstrap). */
   registerConsumer(consumer: DurableOutboxConsumer): void {
-    this.consumers.push({ consumer, position: positionAt(0) });
+    this.consumers.push({ consumer, position: positionAt(0), recent: new RecentPositions() });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -107,43 +138,54 @@ export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown
 
   private async readOnce(): Promise<void> {
     const horizon = this.horizon();
+    const floorMs = Date.now() - this.settings.stabilityMs - LATE_WINDOW_MS;
+    const floor = positionAt(floorMs);
     const from = this.consumers.reduce(
       (min, c) => (c.position < min ? c.position : min),
-      this.liveFrom,
+      this.liveFrom < floor ? this.liveFrom : floor,
     );
     const records = await this.read(from, horizon);
+    // New past the cursor, or late (behind it, within the window, never handed out).
+    const wanted = (cursor: string, recent: RecentPositions) =>
+      records.filter((r) => r.position > cursor || (r.position > floor && !recent.has(r.position)));
     for (const entry of this.consumers) {
-      const mine = records.filter((r) => r.position > entry.position);
+      const mine = wanted(entry.position, entry.recent);
       if (mine.length === 0) continue;
       try {
         await entry.consumer.handle(mine);
-        entry.position = mine[mine.length - 1].position;
+        for (const r of mine) entry.recent.add(r.position);
+        const last = mine.reduce((max, r) => (r.position > max ? r.position : max), entry.position);
+        entry.position = last;
         await this.outbox.saveCheckpoint(entry.consumer.name, entry.position);
       } catch (error) {
         this.logger.error(
           `Outbox consumer ${entry.consumer.name} failed; retrying from ${entry.position}: ${errorMessage(error)}`,
         );
       }
+      entry.recent.prune(floorMs);
     }
-    for (const record of records) {
-      if (record.position <= this.liveFrom) continue;
-      this.liveFrom = record.position;
+    for (const record of wanted(this.liveFrom, this.liveRecent)) {
+      this.liveRecent.add(record.position);
+      if (record.position > this.liveFrom) this.liveFrom = record.position;
+      else this.logger.warn(`Outbox record ${record.position} became visible late; sent now`);
       this.subject.next(record);
       this.events.emit(OutboxRecordEvent.eventName, new OutboxRecordEvent(record));
     }
-    // Nothing new: everything before the horizon has been seen by live subscribers.
-    if (records.length === 0 && horizon > this.liveFrom) this.liveFrom = horizon;
+    this.liveRecent.prune(floorMs);
+    // Everything before the horizon has been seen by live subscribers.
+    if (horizon > this.liveFrom) this.liveFrom = horizon;
   }
 
   private async read(after: string, before: string): Promise<OutboxRecord[]> {
-    const fromMinute = minuteOf(timeOfPosition(after));
-    const toMinute = minuteOf(timeOfPosition(before));
-    if (toMinute - fromMinute > RECENT_MINUTES) {
+    const fromBucket = bucketOf(timeOfPosition(after));
+    const toBucket = bucketOf(timeOfPosition(before));
+    if (toBucket - fromBucket > RECENT_BUCKETS) {
       return this.outbox.readRange(after, before, BATCH);
     }
-    const minutes: number[] = [];
-    for (let m = fromMinute; m <= toMinute; m++) minutes.push(m);
-    const records = await this.outbox.readMinutes(minutes);
-    return records.filter((r) => r.position > after && r.position < before).slice(0, BATCH);
+    const buckets: number[] = [];
+    for (let b = fromBucket; b <= toBucket; b++) buckets.push(b);
+    const records = await this.outbox.readBuckets(buckets);
+    // All of them: the window is a few buckets, and late records sit among handled ones.
+    return records.filter((r) => r.position > after && r.position < before);
   }
 }

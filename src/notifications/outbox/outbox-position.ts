@@ -37,6 +37,9 @@ export function timeOfPosition(position: string): number {
   return Number(position.slice(0, 13));
 }
 
-export function minuteOf(ms: number): number {
-  return Math.floor(ms / 60_000);
+/** Records are filed in 10-second buckets, read by equality (see OutboxRecordDoc.bucket). */
+export const BUCKET_MS = 10_000;
+
+export function bucketOf(ms: number): number {
+  return Math.floor(ms / BUCKET_MS);
 }

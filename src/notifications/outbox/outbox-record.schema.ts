@@ -40,15 +40,15 @@ export class OutboxRecordDoc {
   relayedAt: Date;
 
   /**
-   * Whole minutes since the epoch of the position's time: the live feed reads recent records
-   * with `{minute: m}` equality filters, which FerretDB pushes down (ranges it does not).
+   * The 10-second slot of the position's time (epoch ms / 10,000): the live feed reads recent
+   * records with `{bucket: b}` equality filters, which FerretDB pushes down (ranges it does not).
    */
   @Prop({ required: true })
-  minute: number;
+  bucket: number;
 }
 
 export const OutboxRecordSchema = SchemaFactory.createForClass(OutboxRecordDoc);
-OutboxRecordSchema.index({ minute: 1 });
+OutboxRecordSchema.index({ bucket: 1 });
 OutboxRecordSchema.index({ orderId: 1 });
 
 /** Where a durable consumer (email sender, webhook dispatcher) got to in the feed. */

@@ -4,7 +4,7 @@ import { Model, mongo, trusted } from 'mongoose';
 import type { OutboxEntry } from '../../common/outbox/outbox-entry.js';
 import type { OutboxRecord } from './outbox-record.js';
 import { OutboxCheckpointDoc, OutboxRecordDoc } from './outbox-record.schema.js';
-import { minuteOf, nextPosition, positionAt, timeOfPosition } from './outbox-position.js';
+import { bucketOf, nextPosition, positionAt, timeOfPosition } from './outbox-position.js';
 
 function isDuplicateKey(error: unknown): boolean {
   return error instanceof mongo.MongoServerError && error.code === 11000;
@@ -49,7 +49,7 @@ export class OutboxService {
           _id: position,
           ...entry,
           relayedAt: new Date(now),
-          minute: minuteOf(timeOfPosition(position)),
+          bucket: bucketOf(timeOfPosition(position)),
         });
         stored += 1;
       } catch (error) {
@@ -72,10 +72,10 @@ export class OutboxService {
     return docs.map(toRecord);
   }
 
-  /** Records in the given whole epoch minutes (equality filters FerretDB pushes down). */
-  async readMinutes(minutes: number[]): Promise<OutboxRecord[]> {
+  /** Records in the given 10-second buckets (equality filters FerretDB pushes down). */
+  async readBuckets(buckets: number[]): Promise<OutboxRecord[]> {
     const batches = await Promise.all(
-      minutes.map((minute) => this.records.find({ minute }).lean<OutboxRecordDoc[]>()),
+      buckets.map((bucket) => this.records.find({ bucket }).lean<OutboxRecordDoc[]>()),
     );
     return batches
       .flat()
