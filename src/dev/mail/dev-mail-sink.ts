@@ -92,7 +92,7 @@ export async function startDevMailSink(
     clear: () => {
       inbox.length = 0;
     },
-    async waitFor(predicate, timeoutMs = 10_000) {
+    async waitFor(predicate, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const found = inbox.find(predicate);
