@@ -208,6 +208,14 @@ describe('outgoing webhooks', () => {
       await scan(control, docket, code, new Date((at += HOUR)));
       await syncNow(a, admin, [docket]);
     }
+    // Known race outside webhooks (reported): on FerretDB a sync write can be lost to a
+    // concurrent outbox clear on the same tracking; the next pass sees the courier's scans again.
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const tracking = await a.db.collection('trackings').findOne({ _id: docket as never });
+      if (tracking?.status === 'DELIVERED') break;
+      await syncNow(a, admin, [docket]);
+    }
 
     await all.until(
       (r) =>
@@ -298,6 +306,12 @@ describe('outgoing webhooks', () => {
     const retried = stats.body.data.sinceStart.retried + sum.body.data.sinceStart.retried;
     expect(retried).toBeGreaterThanOrEqual(3);
     expect(stats.body.data.deliveries.succeeded).toBeGreaterThan(0);
+    // The same counts, next to email's, where the notification senders report.
+    const counts = await a.http().get('/api/notifications/admin/counts').set(bearer(admin));
+    expect(counts.status).toBe(200);
+    expect(counts.body.data.webhooks).toMatchObject({
+      retried: stats.body.data.sinceStart.retried,
+    });
   });
 
   it('replays a delivery under its webhook-id, and tests an endpoint on demand', async () => {
@@ -353,7 +367,8 @@ describe('outgoing webhooks', () => {
     expect(Math.abs(expires - (Date.now() + 24 * HOUR))).toBeLessThan(60_000);
 
     await a.http().post(`/api/webhooks/admin/endpoints/${endpoint.id}/test`).set(bearer(admin));
-    const ping = r.received.at(-1)!;
+    const pings = () => r.received.filter((x) => envelope(x).type === 'webhook.test');
+    const ping = pings().at(-1)!;
     expect(ping.signature.split(' ')).toHaveLength(2);
     expect(() => ping.verify(newSecret)).not.toThrow();
     expect(() => ping.verify(endpoint.secret)).not.toThrow();
@@ -366,7 +381,8 @@ describe('outgoing webhooks', () => {
         { $set: { 'secrets.1.expiresAt': new Date(Date.now() - 1000) } },
       );
     await a.http().post(`/api/webhooks/admin/endpoints/${endpoint.id}/test`).set(bearer(admin));
-    const later = r.received.at(-1)!;
+    expect(pings()).toHaveLength(2);
+    const later = pings().at(-1)!;
     expect(later.signature.split(' ')).toHaveLength(1);
     expect(() => later.verify(endpoint.secret)).toThrow();
   });

@@ -28,6 +28,8 @@ export interface NewDelivery {
   position: string;
   /** `{ type, timestamp, data }` as JSON: what is signed and sent on every attempt. */
   body: string;
+  /** First attempt not before (default: now). */
+  nextAttemptAt?: Date;
 }
 
 /** What became of an attempt. */
@@ -84,7 +86,7 @@ export class WebhookDeliveriesService {
       body: item.body,
       status: 'pending',
       attempts: 0,
-      nextAttemptAt: now,
+      nextAttemptAt: item.nextAttemptAt ?? now,
       retryUntil: new Date(now.getTime() + retryWindowMs),
       attemptLog: [],
       createdAt: now,
@@ -102,8 +104,16 @@ export class WebhookDeliveriesService {
     }
   }
 
-  /** A `webhook.test` message for one endpoint (not ordered with the endpoint's other messages). */
-  async enqueueTest(endpoint: LeanWebhookEndpoint, now = new Date()): Promise<LeanWebhookDelivery> {
+  /**
+   * A `webhook.test` message for one endpoint (not ordered with the endpoint's other messages).
+   * Its first attempt is the request's own (`attemptNow`): the delivery loop would only pick it
+   * up a lease period later, if the request died before sending.
+   */
+  async enqueueTest(
+    endpoint: LeanWebhookEndpoint,
+    leaseMs: number,
+    now = new Date(),
+  ): Promise<LeanWebhookDelivery> {
     const messageId = `msg_test_${randomBytes(12).toString('hex')}`;
     const body = JSON.stringify({
       type: TEST_EVENT_TYPE,
@@ -111,7 +121,17 @@ export class WebhookDeliveriesService {
       data: { endpointId: String(endpoint._id), message: 'Test delivery from Docket' },
     });
     await this.enqueue(
-      [{ endpoint, messageId, type: TEST_EVENT_TYPE, orderId: null, position: '', body }],
+      [
+        {
+          endpoint,
+          messageId,
+          type: TEST_EVENT_TYPE,
+          orderId: null,
+          position: '',
+          body,
+          nextAttemptAt: new Date(now.getTime() + leaseMs),
+        },
+      ],
       now,
     );
     const doc = await this.deliveries

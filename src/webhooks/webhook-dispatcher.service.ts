@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AllConfig } from '../config/index.js';
+import { NotificationCounters } from '../notifications/notification-counters.service.js';
 import { errorMessage } from '../common/errors/error-message.js';
 import type { LeanWebhookDelivery } from './schemas/webhook-delivery.schema.js';
 import { WebhookDeliveriesService, type AttemptOutcome } from './webhook-deliveries.service.js';
@@ -25,9 +26,15 @@ export interface DeliveryBatchSummary extends WebhookCounters {
   durationMs: number;
 }
 
+/** Webhook counts since this instance started (also in GET /api/notifications/admin/counts). */
+export function webhookCounts(counters: NotificationCounters): WebhookCounters {
+  const { sent, retried, dead } = counters.snapshot().webhooks;
+  return { sent, retried, dead };
+}
+
 /**
  * The delivery loop: sends what is due (queued by WebhooksOutboxConsumer), each attempt leased so that two instances never send the same attempt. Logs one line per batch that did
- * anything; counts since start are in `counters` (GET /api/webhooks/admin/stats).
+ * anything; counts since start go to NotificationCounters (channel `webhooks`).
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -37,13 +44,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   private running: Promise<DeliveryBatchSummary> | null = null;
   private stopping = false;
   private lastHousekeeping = 0;
-  readonly counters: WebhookCounters = { sent: 0, retried: 0, dead: 0 };
 
   constructor(
     private readonly config: ConfigService<AllConfig, true>,
     private readonly endpoints: WebhookEndpointsService,
     private readonly deliveries: WebhookDeliveriesService,
     private readonly leases: WebhookDeliveryLeases,
+    private readonly counters: NotificationCounters,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -63,6 +70,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   runOnce(): Promise<DeliveryBatchSummary> {
     this.running ??= this.batch().finally(() => (this.running = null));
     return this.running;
+  }
+
+  /** How long one attempt is owned by one instance. */
+  get leaseMs(): number {
+    return this.config.getOrThrow('webhooks.leaseMs', { infer: true });
   }
 
   /**
@@ -181,10 +193,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       const outcome = await this.deliveries.recordAttempt(delivery, result, at);
       if (result.ok) await this.endpoints.recordSuccess(delivery.endpoint, at);
       else await this.endpoints.recordFailure(endpoint, at);
-      if (outcome === 'sent') this.counters.sent += 1;
-      else if (outcome === 'retry') this.counters.retried += 1;
-      else {
-        this.counters.dead += 1;
+      this.counters.add('webhooks', outcome === 'retry' ? 'retried' : outcome);
+      if (outcome === 'dead') {
         this.logger.warn(
           `Webhook ${delivery.messageId} to ${endpoint.url} is dead after ${delivery.attempts + 1} attempts: ${result.error ?? ''}`,
         );

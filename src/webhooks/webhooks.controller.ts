@@ -13,7 +13,8 @@ import {
   WebhookStatsDto,
 } from './dto/webhook-endpoint.dto.js';
 import { toDeliveryDto, WebhookDeliveriesService } from './webhook-deliveries.service.js';
-import { WebhookDispatcher } from './webhook-dispatcher.service.js';
+import { NotificationCounters } from '../notifications/notification-counters.service.js';
+import { webhookCounts, WebhookDispatcher } from './webhook-dispatcher.service.js';
 import { WebhookEndpointsService } from './webhook-endpoints.service.js';
 
 const ENDPOINT_ID = {
@@ -31,6 +32,7 @@ export class WebhooksController {
     private readonly endpoints: WebhookEndpointsService,
     private readonly deliveries: WebhookDeliveriesService,
     private readonly dispatcher: WebhookDispatcher,
+    private readonly counters: NotificationCounters,
   ) {}
 
   @Post('endpoints')
@@ -62,7 +64,7 @@ export class WebhooksController {
   @ApiEnvelope(WebhookStatsDto)
   async stats(): Promise<WebhookStatsDto> {
     return {
-      sinceStart: { ...this.dispatcher.counters },
+      sinceStart: webhookCounts(this.counters),
       deliveries: await this.deliveries.countByStatus(),
     };
   }
@@ -151,7 +153,7 @@ export class WebhooksController {
   @ApiErrors(404)
   async test(@Param('id') id: string): Promise<WebhookDeliveryDto> {
     const endpoint = await this.endpoints.find(id);
-    const delivery = await this.deliveries.enqueueTest(endpoint);
+    const delivery = await this.deliveries.enqueueTest(endpoint, this.dispatcher.leaseMs);
     return toDeliveryDto(await this.dispatcher.attemptNow(delivery));
   }
 
