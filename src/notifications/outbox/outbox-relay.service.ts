@@ -37,6 +37,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly byDocument = new KeyedMutex();
   private readonly sources: Map<string, OutboxSource>;
   private readonly repairMs: number;
+  private readonly retentionMs: number;
+  private lastPruneAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private inFlight = new Set<Promise<unknown>>();
@@ -49,7 +51,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     config: ConfigService<AllConfig, true>,
   ) {
     this.sources = new Map(sources.map((s) => [s.name, s]));
-    this.repairMs = config.getOrThrow('notifications', { infer: true }).outbox.repairSeconds * 1000;
+    const settings = config.getOrThrow('notifications', { infer: true }).outbox;
+    this.repairMs = settings.repairSeconds * 1000;
+    this.retentionMs = settings.retentionHours * 3_600_000;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -111,10 +115,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return stored;
   }
 
+  /** Deletes records past retention, at most once an hour (no TTL indexes on FerretDB). */
+  private async pruneHourly(): Promise<void> {
+    if (Date.now() - this.lastPruneAt < 3_600_000) return;
+    this.lastPruneAt = Date.now();
+    const pruned = await this.outbox.prune(new Date(Date.now() - this.retentionMs));
+    if (pruned > 0) this.logger.log(`Outbox: pruned ${pruned} record(s) past retention`);
+  }
+
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       const work = this.repair()
+        .then(() => this.pruneHourly())
         .catch((error: unknown) =>
           this.logger.error(`Outbox repair failed: ${errorMessage(error)}`),
         )
