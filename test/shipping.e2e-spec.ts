@@ -124,6 +124,13 @@ describe('shipping and tracking sync', () => {
 
   /** Writes step 1 of a ship call (the shipment request) straight to the order. */
   async function recordShipmentRequest(orderId: string, docket: string, requestedAt: Date) {
+    // FerretDB does not isolate this direct write from the app's own update of the order (the
+    // outbox relay pulling the `order.created` entry): wait for that to be done first.
+    for (let i = 0; i < 100; i++) {
+      const current = await orders().findOne({ _id: new ObjectId(orderId) });
+      if (!(current?.outbox as unknown[] | undefined)?.length) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await orders().updateOne(
       { _id: new ObjectId(orderId) },
       {

@@ -6,6 +6,8 @@ import { OrdersService } from './orders.service.js';
 @Injectable()
 export class OrderOutboxSource implements OutboxSource {
   readonly name = 'orders';
+  /** Clearing goes through OrdersService's per-order lock, like every order write. */
+  readonly clearRightAway = true;
 
   constructor(private readonly orders: OrdersService) {}
 

@@ -81,6 +81,12 @@ export interface PendingOutbox {
  */
 export interface OutboxSource {
   readonly name: string;
+  /**
+   * Whether the relay clears entries right after relaying a fresh change (true), or leaves that
+   * to its repair pass (false: the source's documents are written by other processes at that
+   * moment, and clearing then would contend with them).
+   */
+  readonly clearRightAway: boolean;
   /** The entries still on one document (none when relayed or absent). */
   pendingOf(documentId: string): Promise<PendingOutbox | null>;
   /** Documents that still carry entries, oldest first (the repair pass). */

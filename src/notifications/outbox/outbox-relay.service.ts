@@ -72,18 +72,27 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   @OnEvent(OutboxEntriesWrittenEvent.eventName)
   onEntriesWritten(event: OutboxEntriesWrittenEvent): void {
     if (this.stopped) return;
-    const work = this.relayDocument(event.source, event.documentId).catch((error: unknown) => {
-      // Left on the document: the repair pass finishes it.
-      this.logger.warn(
-        `Outbox relay of ${event.source}/${event.documentId} deferred to repair: ${errorMessage(error)}`,
-      );
-    });
+    const work = this.relayDocument(event.source, event.documentId, { fresh: true }).catch(
+      (error: unknown) => {
+        // Left on the document: the repair pass finishes it.
+        this.logger.warn(
+          `Outbox relay of ${event.source}/${event.documentId} deferred to repair: ${errorMessage(error)}`,
+        );
+      },
+    );
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
   }
 
-  /** Relays one document's entries; returns how many records were newly stored. */
-  async relayDocument(sourceName: string, documentId: string): Promise<number> {
+  /**
+   * Relays one document's entries; returns how many records were newly stored. For a `fresh`
+   * change of a source that is not cleared right away, the entries stay for the repair pass.
+   */
+  async relayDocument(
+    sourceName: string,
+    documentId: string,
+    options: { fresh?: boolean } = {},
+  ): Promise<number> {
     const source = this.sources.get(sourceName);
     if (!source) throw new Error(`Unknown outbox source ${sourceName}`);
     return this.byDocument.run(`${sourceName}:${documentId}`, async () => {
@@ -92,6 +101,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       if (this.interruption === 'before-append') throw new SimulatedCrashError(this.interruption);
       const stored = await this.outbox.append(pending.entries);
       if (this.interruption === 'before-clear') throw new SimulatedCrashError(this.interruption);
+      if (options.fresh && !source.clearRightAway) return stored;
       await source.clear(
         documentId,
         pending.entries.map((e) => e.key),
