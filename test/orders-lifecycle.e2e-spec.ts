@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.js';
 import { createTestApp, TestApp } from './support/test-app.js';
 import { ADDRESS } from './support/orders.js';
+import { ordersOutboxSettled } from './support/outbox.js';
 
 const { ObjectId } = mongoose.mongo;
 
@@ -196,6 +197,7 @@ describe('order lifecycle', () => {
       });
 
       async function ordersQueriesFor(path: string, user: TestUser): Promise<number> {
+        await ordersOutboxSettled(t);
         counts.clear();
         await t.http().get(path).set(bearer(user)).expect(200);
         return counts.get('orders') ?? 0;
@@ -393,6 +395,7 @@ describe('order lifecycle', () => {
       await placeOrder(b, cheap.id);
       await setStatus(aOrders[0].id, 'processing').expect(200);
       // Spread a's orders over known days: 1 Oct, 2 Oct, 3 Oct, 4 Oct 2026 (noon UTC).
+      await ordersOutboxSettled(t);
       for (const [i, o] of aOrders.entries()) {
         await t.db
           .collection('orders')

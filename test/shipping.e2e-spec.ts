@@ -9,6 +9,7 @@ import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.
 import { SandboxControl } from './support/sequel247-sandbox.js';
 import { createTestApp, TestApp } from './support/test-app.js';
 import { ADDRESS } from './support/orders.js';
+import { ordersOutboxSettled } from './support/outbox.js';
 
 const { ObjectId } = mongoose.mongo;
 const TOKEN = 'feedfacefeedfacefeedfacefeedface';
@@ -124,13 +125,8 @@ describe('shipping and tracking sync', () => {
 
   /** Writes step 1 of a ship call (the shipment request) straight to the order. */
   async function recordShipmentRequest(orderId: string, docket: string, requestedAt: Date) {
-    // FerretDB does not isolate this direct write from the app's own update of the order (the
-    // outbox relay pulling the `order.created` entry): wait for that to be done first.
-    for (let i = 0; i < 100; i++) {
-      const current = await orders().findOne({ _id: new ObjectId(orderId) });
-      if (!(current?.outbox as unknown[] | undefined)?.length) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // Not overlapping the outbox relay's own update of the order (see ordersOutboxSettled).
+    await ordersOutboxSettled(t);
     await orders().updateOne(
       { _id: new ObjectId(orderId) },
       {
