@@ -68,7 +68,11 @@ export class EmailSender implements OnApplicationBootstrap, OnApplicationShutdow
   async runBatch(): Promise<BatchCounts> {
     while (this.running) await this.running;
     const work = this.sendDue();
-    this.running = work.finally(() => (this.running = null));
+    // Only for waiting on (shutdown, the next batch): the caller handles `work`'s failure.
+    this.running = work.then(
+      () => (this.running = null),
+      () => (this.running = null),
+    );
     return work;
   }
 
