@@ -31,7 +31,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/**/*.e2e-spec.ts'],
           environment: 'node',
-          setupFiles: ['reflect-metadata'],
+          // Also logs every query for the index-coverage check (test/support/query-log.ts).
+          setupFiles: ['test/support/e2e-setup.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -1,33 +1,38 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_TOKEN } from '../src/config/sequel247.config.js';
-import { DEMO_PRODUCTS } from '../src/demo/demo-products.js';
-import { DEMO_ADMIN, DEMO_CUSTOMER } from '../src/demo/demo-users.js';
+import { DemoModule } from '../src/dev/demo/demo.module.js';
+import { DEMO_PRODUCTS } from '../src/dev/demo/demo-products.js';
+import { DEMO_ADMIN, DEMO_CUSTOMER } from '../src/dev/demo/demo-users.js';
 import {
   type Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
 import { createTestApp, TestApp } from './support/test-app.js';
+import { scheduleTrackings } from './support/tracking-schedule.js';
 
 /** A well-formed Sequel247 token that is not the sandbox's: stands in for a real account. */
 const OTHER_TOKEN = 'feedfacefeedfacefeedfacefeedface';
 const CREATE_SHIPMENT = '/api/shipment/create';
 
 interface OrderView {
-  id: string;
+  _id: string;
   orderNumber: string;
-  status: string;
+  orderStatus: string;
   trackingNumber: string | null;
   courierService: string | null;
   shippingAddress: { city: string; pincode: string; country: string };
   trackingInfo: { hasTracking: boolean; docketNumber: string | null; status: string | null };
-  statusHistory: Array<{ to: string; source: string; actor: string | null }>;
+  statusHistory: Array<{ to: string; source: string }>;
 }
 
 interface Page<T> {
   items: T[];
   total: number;
 }
+
+/** Boots as `npm start` with nothing configured does: the embedded demo, DemoModule loaded. */
+const embeddedDemo = { devModules: [DemoModule] };
 
 /**
  * Demo data seeded at boot (DEMO_DATA=true), checked the way a frontend team sees it: over HTTP,
@@ -61,13 +66,16 @@ describe('demo data at boot', () => {
       .get('/api/orders/my?limit=100')
       .set(await login(t, DEMO_CUSTOMER));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return res.body.data as Page<OrderView>;
+    return { items: res.body.data as OrderView[], total: res.body.meta.total as number };
   }
 
   async function catalogue(t: TestApp): Promise<Page<{ sku: string; name: string }>> {
     const res = await t.http().get('/api/products?limit=100');
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return res.body.data as Page<{ sku: string; name: string }>;
+    return {
+      items: res.body.data as Array<{ sku: string; name: string }>,
+      total: res.body.meta.total as number,
+    };
   }
 
   async function bookings(): Promise<number> {
@@ -93,7 +101,7 @@ describe('demo data at boot', () => {
 
     beforeAll(async () => {
       await control.resetStats();
-      t = await createTestApp({ env: demoEnv(SANDBOX_TOKEN) });
+      t = await createTestApp({ env: demoEnv(SANDBOX_TOKEN), embeddedDemo });
       bookingsAtBoot = await bookings();
     });
 
@@ -110,14 +118,14 @@ describe('demo data at boot', () => {
     it('gives the demo customer orders in several states, two shipped with a booked docket and live tracking', async () => {
       const page = await myOrders(t);
       expect(page.total).toBe(4);
-      expect(page.items.map((o) => o.status)).toEqual([
+      expect(page.items.map((o) => o.orderStatus)).toEqual([
         'pending',
         'processing',
         'shipped',
         'shipped',
       ]);
 
-      const shipped = page.items.filter((o) => o.status === 'shipped');
+      const shipped = page.items.filter((o) => o.orderStatus === 'shipped');
       for (const order of shipped) {
         expect(order.trackingNumber).toMatch(/^\d{10}$/);
         expect(order.courierService).toBe('Sequel247');
@@ -134,7 +142,7 @@ describe('demo data at boot', () => {
       expect(new Set(shipped.map((o) => o.trackingNumber)).size).toBe(2);
       expect(bookingsAtBoot).toBe(2);
 
-      for (const order of page.items.filter((o) => o.status !== 'shipped')) {
+      for (const order of page.items.filter((o) => o.orderStatus !== 'shipped')) {
         expect(order.trackingNumber).toBeNull();
         expect(order.trackingInfo.hasTracking).toBe(false);
       }
@@ -146,9 +154,7 @@ describe('demo data at boot', () => {
       const dockets = before.items.flatMap((o) => (o.trackingNumber ? [o.trackingNumber] : []));
       for (const docket of dockets) await control.advance(docket, 20);
       // Due now rather than at the next scheduled poll.
-      await t.db
-        .collection('trackings')
-        .updateMany({}, { $set: { nextSyncAt: new Date(Date.now() - 1000) } });
+      await scheduleTrackings(t.db, {}, new Date(Date.now() - 1000));
 
       const sync = await t
         .http()
@@ -158,7 +164,7 @@ describe('demo data at boot', () => {
 
       const after = await myOrders(t);
       const delivered = after.items.filter((o) => o.trackingNumber !== null);
-      expect(delivered.map((o) => [o.status, o.trackingInfo.status])).toEqual([
+      expect(delivered.map((o) => [o.orderStatus, o.trackingInfo.status])).toEqual([
         ['delivered', 'DELIVERED'],
         ['delivered', 'DELIVERED'],
       ]);
@@ -172,15 +178,17 @@ describe('demo data at boot', () => {
         users: await t.db.collection('users').countDocuments(),
       });
       const before = await counts();
-      const ordersBefore = (await myOrders(t)).items.map((o) => [o.orderNumber, o.status]);
+      const ordersBefore = (await myOrders(t)).items.map((o) => [o.orderNumber, o.orderStatus]);
 
       const { databaseName } = t;
       await t.close();
-      t = await createTestApp({ env: demoEnv(SANDBOX_TOKEN), databaseName });
+      t = await createTestApp({ env: demoEnv(SANDBOX_TOKEN), databaseName, embeddedDemo });
 
       expect(await counts()).toEqual(before);
       expect((await catalogue(t)).total).toBe(DEMO_PRODUCTS.length);
-      expect((await myOrders(t)).items.map((o) => [o.orderNumber, o.status])).toEqual(ordersBefore);
+      expect((await myOrders(t)).items.map((o) => [o.orderNumber, o.orderStatus])).toEqual(
+        ordersBefore,
+      );
       expect(await bookings()).toBe(0);
     });
   });
@@ -193,13 +201,13 @@ describe('demo data at boot', () => {
     });
 
     it('seeds the demo orders but books no shipment', async () => {
-      t = await createTestApp({ env: demoEnv(OTHER_TOKEN) });
+      t = await createTestApp({ env: demoEnv(OTHER_TOKEN), embeddedDemo });
 
       expect(await bookings()).toBe(0);
       expect((await catalogue(t)).total).toBe(DEMO_PRODUCTS.length);
       const page = await myOrders(t);
       expect(page.total).toBe(4);
-      expect(page.items.map((o) => o.status)).toEqual([
+      expect(page.items.map((o) => o.orderStatus)).toEqual([
         'pending',
         'processing',
         'pending',
@@ -223,13 +231,13 @@ describe('demo data at boot', () => {
 
     it('still boots, with the demo orders placed and left unshipped', async () => {
       await control.fault({ type: 'http5xx', status: 502, endpoint: CREATE_SHIPMENT });
-      t = await createTestApp({ env: demoEnv(SANDBOX_TOKEN) });
+      t = await createTestApp({ env: demoEnv(SANDBOX_TOKEN), embeddedDemo });
 
       expect((await t.http().get('/api/health')).status).toBe(200);
       // One failed booking, then the rest are not attempted (bookings are never retried).
       expect(await bookings()).toBe(1);
       const page = await myOrders(t);
-      expect(page.items.map((o) => o.status)).toEqual([
+      expect(page.items.map((o) => o.orderStatus)).toEqual([
         'pending',
         'processing',
         'pending',
@@ -239,18 +247,29 @@ describe('demo data at boot', () => {
     });
   });
 
-  // Last: it leaves NODE_ENV=production and JWT_SECRET in this process's environment.
-  describe('in production', () => {
-    let t: TestApp;
+  // Last: they leave NODE_ENV=production in this process's environment.
+  describe('with anything real configured', () => {
+    let t: TestApp | undefined;
 
     afterAll(async () => {
       await t?.close();
     });
 
-    it('seeds nothing, even with DEMO_DATA=true and the sandbox token', async () => {
+    it('refuses to boot with DEMO_DATA=true, naming DEMO_DATA and why', async () => {
+      // A database of its own (MONGODB_URI set by an operator), not the embedded demo's.
+      const error = await createTestApp({ env: demoEnv(OTHER_TOKEN) }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(String(error)).toMatch(/DEMO_DATA="true".*MONGODB_URI is set/s);
+      expect(await bookings()).toBe(0);
+    });
+
+    it('seeds nothing in production even when the demo module is loaded', async () => {
       t = await createTestApp({
         env: {
-          ...demoEnv(SANDBOX_TOKEN),
+          ...demoEnv(OTHER_TOKEN),
+          DEMO_DATA: '',
           NODE_ENV: 'production',
           JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
           PUBLIC_TRACKING_SECRET: 'a-production-link-secret-of-at-least-32-chars',
@@ -258,6 +277,7 @@ describe('demo data at boot', () => {
           // Production needs a real SMTP server for customer email; nothing is sent here.
           SMTP_URL: 'smtp://127.0.0.1:1',
         },
+        embeddedDemo,
       });
 
       expect((await catalogue(t)).total).toBe(0);

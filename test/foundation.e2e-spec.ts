@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Test } from '@nestjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule } from '../src/app.module.js';
-import { EmbeddedFerretDb } from '../src/database/embedded-ferretdb.js';
+import { EmbeddedDatabase } from '../src/dev/embedded/embedded-database.js';
 import { BASE_TEST_ENV, createTestApp, TestApp } from './support/test-app.js';
 
 describe('app shell', () => {
@@ -73,12 +73,12 @@ describe('app shell', () => {
 
 describe('health when the database goes away', () => {
   let dataDir: string;
-  let db: EmbeddedFerretDb;
+  let db: EmbeddedDatabase;
   let t: TestApp;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'docket-health-'));
-    db = await EmbeddedFerretDb.start({ dataDir });
+    db = await EmbeddedDatabase.start({ dataDir, durable: false });
     t = await createTestApp({ mongoBaseUri: db.uri });
   });
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { OutboxRelay } from '../src/notifications/outbox/outbox-relay.service.js
 import {
   Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { bearer, createAdmin, registerCustomer, type TestUser } from './support/auth.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
 import { createProduct, manualDocket, placeOrder, scan, ship, syncNow } from './support/store.js';

@@ -5,30 +5,32 @@ import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.
 import { createTestApp, TestApp } from './support/test-app.js';
 import { ADDRESS } from './support/orders.js';
 import { ordersOutboxSettled } from './support/outbox.js';
+import { onQuery } from './support/query-log.js';
 
 const { ObjectId } = mongoose.mongo;
 
 interface OrderView {
-  id: string;
+  _id: string;
   orderNumber: string;
-  status: string;
+  orderStatus: string;
   totalPaise: number;
   updatedAt: string;
   statusHistory: {
     from: string | null;
     to: string;
     source: string;
-    actor: string | null;
+    /** Only in the admin view. */
+    actor?: string | null;
     note: string | null;
   }[];
 }
 
 function itemsOf(body: unknown): OrderView[] {
-  return (body as { data: { items: OrderView[] } }).data.items;
+  return (body as { data: OrderView[] }).data;
 }
 
 function idsOf(body: unknown): string[] {
-  return itemsOf(body).map((o) => o.id);
+  return itemsOf(body).map((o) => o._id);
 }
 
 describe('order lifecycle', () => {
@@ -105,15 +107,15 @@ describe('order lifecycle', () => {
 
     it("lists only the caller's orders, newest first, 20 per page by default", async () => {
       const res = await t.http().get('/api/orders/my').set(bearer(asha)).expect(200);
-      expect(res.body.data).toMatchObject({ page: 1, limit: 20, total: 3 });
-      expect(idsOf(res.body)).toEqual(ashaOrders.map((o) => o.id).reverse());
+      expect(res.body.meta).toEqual({ page: 1, limit: 20, total: 3, pages: 1 });
+      expect(idsOf(res.body)).toEqual(ashaOrders.map((o) => o._id).reverse());
       expect(itemsOf(res.body)[0]).toHaveProperty('trackingInfo.hasTracking', false);
     });
 
     it('paginates', async () => {
       const res = await t.http().get('/api/orders/my?limit=2&page=2').set(bearer(asha)).expect(200);
-      expect(res.body.data).toMatchObject({ page: 2, limit: 2, total: 3 });
-      expect(idsOf(res.body)).toEqual([ashaOrders[0].id]);
+      expect(res.body.meta).toEqual({ page: 2, limit: 2, total: 3, pages: 2 });
+      expect(idsOf(res.body)).toEqual([ashaOrders[0]._id]);
     });
 
     it('refuses a page size over 100 or a page below 1', async () => {
@@ -125,19 +127,19 @@ describe('order lifecycle', () => {
       const customer = await registerCustomer(t);
       const a = await placeOrder(customer, product.id);
       const b = await placeOrder(customer, product.id);
-      await cancel(customer, a.id).expect(200);
+      await cancel(customer, a._id).expect(200);
       const cancelled = await t
         .http()
         .get('/api/orders/my?status=cancelled')
         .set(bearer(customer))
         .expect(200);
-      expect(idsOf(cancelled.body)).toEqual([a.id]);
+      expect(idsOf(cancelled.body)).toEqual([a._id]);
       const open = await t
         .http()
         .get('/api/orders/my?status=pending,processing')
         .set(bearer(customer))
         .expect(200);
-      expect(idsOf(open.body)).toEqual([b.id]);
+      expect(idsOf(open.body)).toEqual([b._id]);
       const bad = await t
         .http()
         .get('/api/orders/my?status=lost')
@@ -148,30 +150,38 @@ describe('order lifecycle', () => {
 
     it('returns one order by id or by order number (any case)', async () => {
       const order = ashaOrders[1];
-      const byId = await t.http().get(`/api/orders/${order.id}`).set(bearer(asha)).expect(200);
+      const byId = await t.http().get(`/api/orders/${order._id}`).set(bearer(asha)).expect(200);
       const byNumber = await t
         .http()
         .get(`/api/orders/${order.orderNumber.toLowerCase()}`)
         .set(bearer(asha))
         .expect(200);
-      expect(byId.body.data.id).toBe(order.id);
+      expect(byId.body.data._id).toBe(order._id);
       expect(byNumber.body.data).toEqual(byId.body.data);
     });
 
     it("answers 404 to a customer asking for someone else's order, by id or number", async () => {
       const order = ashaOrders[0];
-      const res = await t.http().get(`/api/orders/${order.id}`).set(bearer(ravi)).expect(404);
+      const res = await t.http().get(`/api/orders/${order._id}`).set(bearer(ravi)).expect(404);
       expect(res.body.error.code).toBe('ORDER_NOT_FOUND');
       await t.http().get(`/api/orders/${order.orderNumber}`).set(bearer(ravi)).expect(404);
     });
 
-    it('lets an admin read any order', async () => {
+    it('lets an admin read any order, with who changed its status only in the admin view', async () => {
       const res = await t
         .http()
-        .get(`/api/orders/${ashaOrders[0].id}`)
+        .get(`/api/orders/${ashaOrders[0]._id}`)
         .set(bearer(admin))
         .expect(200);
       expect(res.body.data.user).toBe(asha.user.id);
+      expect(res.body.data.statusHistory[0]).not.toHaveProperty('actor');
+      const adminView = await t
+        .http()
+        .get(`/api/orders/admin/${ashaOrders[0]._id}`)
+        .set(bearer(admin))
+        .expect(200);
+      expect(adminView.body.data.statusHistory[0]).toMatchObject({ actor: asha.user.id });
+      await t.http().get(`/api/orders/admin/${ashaOrders[0]._id}`).set(bearer(asha)).expect(403);
     });
 
     it('answers 404 for an unknown order and 401 without a token', async () => {
@@ -185,35 +195,37 @@ describe('order lifecycle', () => {
     });
 
     describe('database queries per request', () => {
-      const counts = new Map<string, number>();
+      const queries: Array<{ collection: string; method: string; filter: unknown }> = [];
+      let stop: () => void;
       beforeAll(() => {
-        mongoose.set('debug', (collection: string) => {
-          if (collection === 'orders') counts.set('orders', (counts.get('orders') ?? 0) + 1);
+        stop = onQuery(({ collection, method, args }) => {
+          queries.push({ collection, method, filter: args[0] });
         });
       });
-      afterEach(() => counts.clear());
-      afterAll(() => {
-        mongoose.set('debug', false);
-      });
+      afterEach(() => (queries.length = 0));
+      afterAll(() => stop());
 
-      async function ordersQueriesFor(path: string, user: TestUser): Promise<number> {
+      async function queriesFor(path: string, user: TestUser) {
         await ordersOutboxSettled(t);
-        counts.clear();
+        queries.length = 0;
         await t.http().get(path).set(bearer(user)).expect(200);
-        return counts.get('orders') ?? 0;
+        const of = (collection: string) => queries.filter((q) => q.collection === collection);
+        return { summaries: of('order_summaries'), orders: of('orders') };
       }
 
-      it('uses the same number of order queries for a page of 1 and a page of 30', async () => {
+      it('picks a page with one find and one count on the summaries, then reads each of its orders once by _id', async () => {
         const heavy = await registerCustomer(t);
         const p = await createProduct(100);
         for (let i = 0; i < 30; i++) await placeOrder(heavy, p.id);
-        const small = await ordersQueriesFor('/api/orders/my?limit=1', heavy);
-        const large = await ordersQueriesFor('/api/orders/my?limit=30', heavy);
-        expect(small).toBe(2); // find + count
-        expect(large).toBe(small);
-        const adminSmall = await ordersQueriesFor('/api/orders/admin?limit=1', admin);
-        const adminLarge = await ordersQueriesFor('/api/orders/admin?limit=100', admin);
-        expect(adminLarge).toBe(adminSmall);
+        for (const limit of [1, 30]) {
+          const { summaries, orders } = await queriesFor(`/api/orders/my?limit=${limit}`, heavy);
+          expect(summaries.map((q) => q.method).sort()).toEqual(['countDocuments', 'find']);
+          expect(orders).toHaveLength(limit);
+          for (const q of orders) expect(Object.keys(q.filter as object)).toEqual(['_id']);
+        }
+        const admin100 = await queriesFor('/api/orders/admin?limit=100', admin);
+        expect(admin100.summaries).toHaveLength(2);
+        expect(admin100.orders.every((q) => q.method === 'findOne')).toBe(true);
       });
     });
   });
@@ -229,19 +241,18 @@ describe('order lifecycle', () => {
       const product = await createProduct(10);
       const order = await placeOrder(customer, product.id, 3);
       expect(await stockOf(product.id)).toBe(7);
-      const res = await cancel(customer, order.id).expect(200);
-      expect(res.body.data.status).toBe('cancelled');
+      const res = await cancel(customer, order._id).expect(200);
+      expect(res.body.data.orderStatus).toBe('cancelled');
       expect(res.body.data.statusHistory).toEqual([
         expect.objectContaining({ from: null, to: 'pending' }),
-        expect.objectContaining({
-          from: 'pending',
-          to: 'cancelled',
-          source: 'customer',
-          actor: customer.user.id,
-        }),
+        expect.objectContaining({ from: 'pending', to: 'cancelled', source: 'customer' }),
       ]);
+      // Customers never see actor ids; the stored history keeps who did it.
+      for (const change of (res.body.data as OrderView).statusHistory) {
+        expect(change).not.toHaveProperty('actor');
+      }
       expect(await stockOf(product.id)).toBe(10);
-      const stored = await t.db.collection('orders').findOne({ _id: new ObjectId(order.id) });
+      const stored = await t.db.collection('orders').findOne({ _id: new ObjectId(order._id) });
       expect(stored?.stockReleasedAt).toBeInstanceOf(Date);
     });
 
@@ -259,27 +270,27 @@ describe('order lifecycle', () => {
       const product = await createProduct(10);
       const order = await placeOrder(customer, product.id, 4);
       const results = await Promise.all(
-        Array.from({ length: 6 }, () => cancel(customer, order.id)),
+        Array.from({ length: 6 }, () => cancel(customer, order._id)),
       );
       expect(results.map((r) => r.status)).toEqual(Array(6).fill(200));
       expect(await stockOf(product.id)).toBe(10);
-      const stored = await t.db.collection('orders').findOne({ _id: new ObjectId(order.id) });
+      const stored = await t.db.collection('orders').findOne({ _id: new ObjectId(order._id) });
       expect(stored?.statusHistory).toHaveLength(2);
     });
 
     it('cancels a processing order', async () => {
       const product = await createProduct(10);
       const order = await placeOrder(customer, product.id);
-      await setStatus(order.id, 'processing').expect(200);
-      await cancel(customer, order.id).expect(200);
+      await setStatus(order._id, 'processing').expect(200);
+      await cancel(customer, order._id).expect(200);
       expect(await stockOf(product.id)).toBe(10);
     });
 
     it('refuses to cancel a shipped order with 409 naming both statuses, and keeps the stock', async () => {
       const product = await createProduct(10);
       const order = await placeOrder(customer, product.id);
-      await setStatus(order.id, 'shipped').expect(200);
-      const res = await cancel(customer, order.id).expect(409);
+      await setStatus(order._id, 'shipped').expect(200);
+      const res = await cancel(customer, order._id).expect(409);
       expect(res.body.error).toMatchObject({
         code: 'ILLEGAL_STATUS_TRANSITION',
         message: `Order ${order.orderNumber} is shipped and cannot move to cancelled`,
@@ -292,9 +303,9 @@ describe('order lifecycle', () => {
       const product = await createProduct(10);
       const order = await placeOrder(customer, product.id);
       const intruder = await registerCustomer(t);
-      await cancel(intruder, order.id).expect(404);
+      await cancel(intruder, order._id).expect(404);
       await cancel(intruder, order.orderNumber).expect(404);
-      const stored = await t.db.collection('orders').findOne({ _id: new ObjectId(order.id) });
+      const stored = await t.db.collection('orders').findOne({ _id: new ObjectId(order._id) });
       expect(stored?.status).toBe('pending');
       expect(await stockOf(product.id)).toBe(9);
     });
@@ -311,10 +322,10 @@ describe('order lifecycle', () => {
 
     it('walks an order pending → processing → shipped → delivered, recording each move', async () => {
       const order = await placeOrder(customer, product.id);
-      await setStatus(order.id, 'processing', 'Packed at the Jaipur workshop').expect(200);
+      await setStatus(order._id, 'processing', 'Packed at the Jaipur workshop').expect(200);
       await setStatus(order.orderNumber, 'shipped').expect(200);
-      const res = await setStatus(order.id, 'delivered').expect(200);
-      expect(res.body.data.status).toBe('delivered');
+      const res = await setStatus(order._id, 'delivered').expect(200);
+      expect(res.body.data.orderStatus).toBe('delivered');
       const history = (res.body.data as OrderView).statusHistory;
       expect(history.map((h) => h.to)).toEqual(['pending', 'processing', 'shipped', 'delivered']);
       expect(history[1]).toMatchObject({
@@ -332,16 +343,16 @@ describe('order lifecycle', () => {
       ['cancelled', 'processing', ['cancelled']],
     ])('refuses %s → %s with 409 naming both', async (current, requested, path) => {
       const order = await placeOrder(customer, product.id);
-      for (const step of path) await setStatus(order.id, step).expect(200);
-      const res = await setStatus(order.id, requested).expect(409);
+      for (const step of path) await setStatus(order._id, step).expect(200);
+      const res = await setStatus(order._id, requested).expect(409);
       expect(res.body.error.details).toEqual({ current, requested });
       expect(res.body.error.message).toContain(`is ${current} and cannot move to ${requested}`);
     });
 
     it('treats a move to the current status as a no-op', async () => {
       const order = await placeOrder(customer, product.id);
-      const moved = await setStatus(order.id, 'processing').expect(200);
-      const again = await setStatus(order.id, 'processing').expect(200);
+      const moved = await setStatus(order._id, 'processing').expect(200);
+      const again = await setStatus(order._id, 'processing').expect(200);
       expect(again.body.data).toEqual(moved.body.data);
       expect(again.body.data.statusHistory).toHaveLength(2);
     });
@@ -349,32 +360,32 @@ describe('order lifecycle', () => {
     it('puts stock back when an admin cancels', async () => {
       const p = await createProduct(5);
       const order = await placeOrder(customer, p.id, 2);
-      await setStatus(order.id, 'cancelled', 'Customer called to cancel').expect(200);
+      await setStatus(order._id, 'cancelled', 'Customer called to cancel').expect(200);
       expect(await stockOf(p.id)).toBe(5);
     });
 
     it('lets only one of two racing moves win; the loser gets 409', async () => {
       const p = await createProduct(5);
       const order = await placeOrder(customer, p.id, 1);
-      await setStatus(order.id, 'processing').expect(200);
+      await setStatus(order._id, 'processing').expect(200);
       const [ship, cancelRes] = await Promise.all([
-        setStatus(order.id, 'shipped'),
-        setStatus(order.id, 'cancelled'),
+        setStatus(order._id, 'shipped'),
+        setStatus(order._id, 'cancelled'),
       ]);
       expect([ship.status, cancelRes.status].sort()).toEqual([200, 409]);
-      const stored = await t.db.collection('orders').findOne({ _id: new ObjectId(order.id) });
+      const stored = await t.db.collection('orders').findOne({ _id: new ObjectId(order._id) });
       expect(stored?.statusHistory).toHaveLength(3);
       expect(await stockOf(p.id)).toBe(stored?.status === 'cancelled' ? 5 : 4);
     });
 
     it('validates the request: unknown status 400, unknown order 404, customers 403', async () => {
       const order = await placeOrder(customer, product.id);
-      const bad = await setStatus(order.id, 'lost').expect(400);
+      const bad = await setStatus(order._id, 'lost').expect(400);
       expect(bad.body.error.details[0].field).toBe('status');
       await setStatus(new ObjectId().toHexString(), 'processing').expect(404);
       await t
         .http()
-        .patch(`/api/orders/admin/${order.id}/status`)
+        .patch(`/api/orders/admin/${order._id}/status`)
         .set(bearer(customer))
         .send({ status: 'processing' })
         .expect(403);
@@ -393,16 +404,19 @@ describe('order lifecycle', () => {
       aOrders = [];
       for (let q = 1; q <= 4; q++) aOrders.push(await placeOrder(a, cheap.id, q));
       await placeOrder(b, cheap.id);
-      await setStatus(aOrders[0].id, 'processing').expect(200);
+      await setStatus(aOrders[0]._id, 'processing').expect(200);
       // Spread a's orders over known days: 1 Oct, 2 Oct, 3 Oct, 4 Oct 2026 (noon UTC).
       await ordersOutboxSettled(t);
+      // Lists sort and filter on the order summaries, so both get the new time.
       for (const [i, o] of aOrders.entries()) {
-        await t.db
-          .collection('orders')
-          .updateOne(
-            { _id: new ObjectId(o.id) },
-            { $set: { createdAt: new Date(Date.UTC(2026, 9, i + 1, 12)) } },
-          );
+        for (const collection of ['orders', 'order_summaries']) {
+          await t.db
+            .collection(collection)
+            .updateOne(
+              { _id: new ObjectId(o._id) },
+              { $set: { createdAt: new Date(Date.UTC(2026, 9, i + 1, 12)) } },
+            );
+        }
       }
     });
 
@@ -418,8 +432,8 @@ describe('order lifecycle', () => {
         .get(`/api/orders/admin?user=${a.user.id}`)
         .set(bearer(admin))
         .expect(200);
-      expect(res.body.data.total).toBe(4);
-      expect(idsOf(res.body)).toEqual(aOrders.map((o) => o.id).reverse());
+      expect(res.body.meta.total).toBe(4);
+      expect(idsOf(res.body)).toEqual(aOrders.map((o) => o._id).reverse());
     });
 
     it('filters by status', async () => {
@@ -428,7 +442,7 @@ describe('order lifecycle', () => {
         .get(`/api/orders/admin?user=${a.user.id}&status=processing`)
         .set(bearer(admin))
         .expect(200);
-      expect(idsOf(res.body)).toEqual([aOrders[0].id]);
+      expect(idsOf(res.body)).toEqual([aOrders[0]._id]);
     });
 
     it('finds one order by order number', async () => {
@@ -437,7 +451,7 @@ describe('order lifecycle', () => {
         .get(`/api/orders/admin?orderNumber=${aOrders[2].orderNumber.toLowerCase()}`)
         .set(bearer(admin))
         .expect(200);
-      expect(idsOf(res.body)).toEqual([aOrders[2].id]);
+      expect(idsOf(res.body)).toEqual([aOrders[2]._id]);
     });
 
     it('filters by date range; a bare "to" date includes that whole day', async () => {
@@ -446,7 +460,7 @@ describe('order lifecycle', () => {
         .get(`/api/orders/admin?user=${a.user.id}&from=2026-10-02&to=2026-10-03`)
         .set(bearer(admin))
         .expect(200);
-      expect(idsOf(res.body)).toEqual([aOrders[2].id, aOrders[1].id]);
+      expect(idsOf(res.body)).toEqual([aOrders[2]._id, aOrders[1]._id]);
       const exact = await t
         .http()
         .get(
@@ -454,7 +468,7 @@ describe('order lifecycle', () => {
         )
         .set(bearer(admin))
         .expect(200);
-      expect(idsOf(exact.body)).toEqual([aOrders[1].id]);
+      expect(idsOf(exact.body)).toEqual([aOrders[1]._id]);
     });
 
     it('sorts by total, both ways, and by oldest first', async () => {
@@ -475,7 +489,7 @@ describe('order lifecycle', () => {
         .get(`/api/orders/admin?user=${a.user.id}&sort=createdAt&limit=1`)
         .set(bearer(admin))
         .expect(200);
-      expect(idsOf(oldest.body)).toEqual([aOrders[0].id]);
+      expect(idsOf(oldest.body)).toEqual([aOrders[0]._id]);
     });
 
     it('names bad filters in a 400', async () => {

@@ -7,7 +7,7 @@ import { createTestApp, TestApp } from './support/test-app.js';
 const { ObjectId } = mongoose.mongo;
 
 function idsOf(body: unknown): string[] {
-  return (body as { data: { items: { id: string }[] } }).data.items.map((p) => p.id);
+  return (body as { data: { id: string }[] }).data.map((p) => p.id);
 }
 
 function uniqueSku(prefix = 'SKU'): string {
@@ -137,8 +137,7 @@ describe('products', () => {
 
     it('lists only active products, by name, paginated, without a token', async () => {
       const res = await t.http().get(`/api/products?search=${tag}&limit=2`).expect(200);
-      expect(res.body.data.total).toBe(3);
-      expect(res.body.data.limit).toBe(2);
+      expect(res.body.meta).toEqual({ page: 1, limit: 2, total: 3, pages: 2 });
       expect(idsOf(res.body)).toEqual(activeIds.slice(0, 2));
       const page2 = await t.http().get(`/api/products?search=${tag}&limit=2&page=2`).expect(200);
       expect(idsOf(page2.body)).toEqual([activeIds[2]]);
@@ -146,12 +145,12 @@ describe('products', () => {
 
     it('searches by SKU, case-insensitively', async () => {
       const res = await t.http().get(`/api/products?search=k${tag}`).expect(200);
-      expect(res.body.data.total).toBe(3);
+      expect(res.body.meta.total).toBe(3);
     });
 
     it('treats search text literally, not as a regular expression', async () => {
       const res = await t.http().get('/api/products?search=.*').expect(200);
-      expect(res.body.data.total).toBe(0);
+      expect(res.body.meta.total).toBe(0);
     });
 
     it('returns one active product by id', async () => {
@@ -180,7 +179,7 @@ describe('products', () => {
         .get(`/api/products/admin?search=${tag}`)
         .set(bearer(admin))
         .expect(200);
-      expect(all.body.data.total).toBe(4);
+      expect(all.body.meta.total).toBe(4);
       const inactive = await t
         .http()
         .get(`/api/products/admin?search=${tag}&active=false`)

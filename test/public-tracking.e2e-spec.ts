@@ -3,7 +3,7 @@ import { TrackingLinkSigner } from '../src/public-tracking/tracking-link.signer.
 import {
   Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { bearer, createAdmin, registerCustomer, type TestUser } from './support/auth.js';
 import { ADDRESS } from './support/orders.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';

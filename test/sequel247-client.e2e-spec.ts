@@ -11,14 +11,14 @@ import {
   Sequel247RateLimitedError,
   Sequel247RequestRejectedError,
   Sequel247UnavailableError,
-} from '../src/sequel247/sequel247.errors.js';
-import type { CreateShipmentInput } from '../src/sequel247/sequel247-client.interface.js';
-import type { Sequel247HttpClient } from '../src/sequel247/sequel247-http.client.js';
-import { TrackingStatus } from '../src/sequel247/tracking-status.js';
+} from '../src/courier/sequel247/sequel247.errors.js';
+import type { CreateShipmentInput } from '../src/courier/sequel247/sequel247-client.interface.js';
+import type { Sequel247HttpClient } from '../src/courier/sequel247/sequel247-http.client.js';
+import { TrackingStatus } from '../src/courier/tracking-status.js';
 import {
   Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import {
   CompiledSequel247Client,
   compileSequel247Client,

@@ -6,7 +6,7 @@ import { SANDBOX_TOKEN } from '../src/config/sequel247.config.js';
 import {
   Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
 
 /** The sandbox with a state file, stopped and started again, as `npm start` restarts it. */

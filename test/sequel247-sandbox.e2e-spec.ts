@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_TOKEN } from '../src/config/sequel247.config.js';
-import { startEmbeddedDependencies } from '../src/embedded/embedded-dependencies.js';
+import { startEmbeddedDependencies } from '../src/dev/embedded/embedded-dependencies.js';
 import {
   Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
 
 /** The sandbox over raw HTTP: the courier's wire format and the control API, as frontends see them. */
@@ -217,7 +217,7 @@ describe('embedded dependencies', () => {
       MONGODB_URI: 'mongodb://127.0.0.1:1/unused',
       SEQUEL247_SANDBOX_PORT: String(sandbox.port), // busy: falls back to a free port
       // Its state file goes beside this folder, never into the checkout's .data/.
-      EMBEDDED_DB_DIR: path.join(dataDir, 'ferretdb'),
+      EMBEDDED_DB_DIR: path.join(dataDir, 'postgres'),
     };
     const embedded = await startEmbeddedDependencies(env);
     try {

@@ -4,12 +4,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
 import { createTestApp, TestApp } from './support/test-app.js';
 import { ADDRESS } from './support/orders.js';
 import { ordersOutboxSettled } from './support/outbox.js';
+import { scheduleTrackings } from './support/tracking-schedule.js';
 
 const { ObjectId } = mongoose.mongo;
 const TOKEN = 'feedfacefeedfacefeedfacefeedface';
@@ -27,9 +28,9 @@ interface TrackingInfo {
 }
 
 interface OrderView {
-  id: string;
+  _id: string;
   orderNumber: string;
-  status: string;
+  orderStatus: string;
   trackingNumber: string | null;
   courierService: string | null;
   trackingInfo: TrackingInfo;
@@ -37,7 +38,8 @@ interface OrderView {
     from: string | null;
     to: string;
     source: string;
-    actor: string | null;
+    /** Only in the admin view. */
+    actor?: string | null;
     note: string | null;
   }>;
 }
@@ -96,8 +98,10 @@ describe('shipping and tracking sync', () => {
     return res.body.data as OrderView;
   }
 
+  /** The customer's view; with `admin`, the admin view (which names status actors). */
   async function getOrder(ref: string, as: TestUser = customer): Promise<OrderView> {
-    const res = await t.http().get(`/api/orders/${ref}`).set(bearer(as));
+    const path = as === admin ? `/api/orders/admin/${ref}` : `/api/orders/${ref}`;
+    const res = await t.http().get(path).set(bearer(as));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body.data as OrderView;
   }
@@ -117,28 +121,57 @@ describe('shipping and tracking sync', () => {
 
   /** Time travel: these trackings' next poll is due now. */
   async function makeDue(...dockets: string[]) {
-    await trackings().updateMany(
-      { _id: { $in: dockets } },
-      { $set: { nextSyncAt: new Date(Date.now() - 1000) } },
-    );
+    await scheduleTrackings(t.db, { _id: { $in: dockets } }, new Date(Date.now() - 1000));
   }
 
-  /** Writes step 1 of a ship call (the shipment request) straight to the order. */
+  /**
+   * Writes step 1 of a ship call straight to the order: a parcel of every line, requested but
+   * not yet shipped (what a crash right after that step leaves behind).
+   */
   async function recordShipmentRequest(orderId: string, docket: string, requestedAt: Date) {
     // Not overlapping the outbox relay's own update of the order (see ordersOutboxSettled).
     await ordersOutboxSettled(t);
+    const stored = await orders().findOne({ _id: new ObjectId(orderId) });
+    const items = (stored?.items ?? []) as Array<{
+      product: InstanceType<typeof ObjectId>;
+      sku: string;
+      name: string;
+      quantity: number;
+    }>;
     await orders().updateOne(
       { _id: new ObjectId(orderId) },
       {
         $set: {
-          shipment: {
-            docketNumber: docket,
-            courierService: 'Sequel247',
-            booked: false,
-            requestedBy: admin.user.id,
-            requestedAt,
-          },
+          shipments: [
+            {
+              docketNumber: docket,
+              courierService: 'Sequel247',
+              carrierName: null,
+              booked: false,
+              lines: items.map(({ product, sku, name, quantity }) => ({
+                product,
+                sku,
+                name,
+                quantity,
+              })),
+              stage: 'requested',
+              status: 'ORDER_PLACED',
+              estimatedDelivery: null,
+              history: [],
+              requestedBy: admin.user.id,
+              requestedAt,
+              shippedAt: null,
+              lastMovedAt: requestedAt,
+              lastUpdatedAt: null,
+              deliveredAt: null,
+              returnedAt: null,
+              restockedAt: null,
+              note: null,
+            },
+          ],
+          shipmentRequested: true,
         },
+        $inc: { shipmentsVersion: 1 },
       },
     );
   }
@@ -179,7 +212,7 @@ describe('shipping and tracking sync', () => {
     await control.clearFaults();
     await control.resetStats();
     // Park every earlier tracking, so each test's pass sees only its own dockets.
-    await trackings().updateMany({}, { $set: { nextSyncAt: new Date(Date.now() + 86_400_000) } });
+    await scheduleTrackings(t.db, {}, new Date(Date.now() + 86_400_000));
   });
 
   it("walks the seed's story: order, ship with a docket, sync passes, the customer sees ON_THE_ROAD then delivered", async () => {
@@ -190,6 +223,8 @@ describe('shipping and tracking sync', () => {
       courierService: null,
       status: null,
       estimatedDelivery: null,
+      estimateSource: null,
+      estimatedDeliveryWindow: null,
       trackingHistory: [],
       lastUpdatedAt: null,
       // The signed public tracking page exists from the start; the courier's once shipped.
@@ -198,9 +233,9 @@ describe('shipping and tracking sync', () => {
     });
 
     const docket = await newDocket('delivered');
-    const shipped = await shipOk(order.id, { docketNumber: docket, courierService: 'Sequel247' });
+    const shipped = await shipOk(order._id, { docketNumber: docket, courierService: 'Sequel247' });
     expect(shipped).toMatchObject({
-      status: 'shipped',
+      orderStatus: 'shipped',
       trackingNumber: docket,
       courierService: 'Sequel247',
     });
@@ -223,7 +258,7 @@ describe('shipping and tracking sync', () => {
 
     const stored = await trackings().findOne({ _id: docket });
     expect(stored).toMatchObject({
-      order: new ObjectId(order.id),
+      order: new ObjectId(order._id),
       orderNumber: order.orderNumber,
       user: new ObjectId(customer.user.id),
       customerEmail: customer.user.email,
@@ -241,7 +276,7 @@ describe('shipping and tracking sync', () => {
     expect(first).toMatchObject({ claimed: 1, statusChanged: 1, failed: 0 });
 
     const onTheRoad = await getOrder(order.orderNumber);
-    expect(onTheRoad.status).toBe('shipped');
+    expect(onTheRoad.orderStatus).toBe('shipped');
     expect(onTheRoad.trackingInfo.status).toBe('ON_THE_ROAD');
     expect(onTheRoad.trackingInfo.trackingHistory.map((h) => h.code)).toEqual([
       'SCREATED',
@@ -256,25 +291,30 @@ describe('shipping and tracking sync', () => {
     await makeDue(docket);
     await syncPass();
 
-    const delivered = await getOrder(order.id);
-    expect(delivered.status).toBe('delivered');
+    const delivered = await getOrder(order._id);
+    expect(delivered.orderStatus).toBe('delivered');
     expect(delivered.trackingInfo.status).toBe('DELIVERED');
     expect(delivered.trackingInfo.trackingHistory.at(-1)?.code).toBe('SDELVD');
-    expect(delivered.statusHistory.at(-1)).toMatchObject({
+    expect(delivered.statusHistory.at(-1)).toEqual({
       from: 'shipped',
       to: 'delivered',
       source: 'courier',
+      at: expect.any(String),
+      note: expect.anything(),
+    });
+    expect((await getOrder(order._id, admin)).statusHistory.at(-1)).toMatchObject({
+      to: 'delivered',
       actor: 'Sequel247',
     });
 
     // The customer's list shows the same tracking block.
     const mine = await t.http().get('/api/orders/my').set(bearer(customer)).expect(200);
-    const listed = (mine.body.data.items as OrderView[]).find((o) => o.id === order.id);
+    const listed = (mine.body.data as OrderView[]).find((o) => o._id === order._id);
     expect(listed?.trackingInfo).toEqual(delivered.trackingInfo);
 
     // Its own tracking page, for its customer and nobody else.
     const page = await t.http().get(`/api/tracking/${docket}`).set(bearer(customer)).expect(200);
-    expect(page.body.data).toMatchObject({ status: 'DELIVERED', orderId: order.id });
+    expect(page.body.data).toMatchObject({ status: 'DELIVERED', orderId: order._id });
     const stranger = await registerCustomer(t);
     await t.http().get(`/api/tracking/${docket}`).set(bearer(stranger)).expect(404);
 
@@ -289,10 +329,10 @@ describe('shipping and tracking sync', () => {
   describe('booking with Sequel247', () => {
     it('books the shipment, ships with the docket Sequel247 issued, and a repeat books nothing more', async () => {
       const order = await placeOrder();
-      const shipped = await shipOk(order.id, { book: true, weightGrams: 40 });
+      const shipped = await shipOk(order._id, { book: true, weightGrams: 40 });
       const docket = shipped.trackingNumber!;
       expect(docket).toMatch(/^\d{10}$/);
-      expect(shipped).toMatchObject({ status: 'shipped', courierService: 'Sequel247' });
+      expect(shipped).toMatchObject({ orderStatus: 'shipped', courierService: 'Sequel247' });
       expect(shipped.trackingInfo).toMatchObject({ hasTracking: true, status: 'ORDER_PLACED' });
       expect((await control.docket(docket)).docket).toBe(docket);
 
@@ -300,18 +340,18 @@ describe('shipping and tracking sync', () => {
       expect(again.trackingNumber).toBe(docket);
       expect(again.statusHistory.filter((h) => h.to === 'shipped')).toHaveLength(1);
       expect((await control.stats()).byEndpoint['/api/shipment/create']).toBe(1);
-      expect(await trackings().countDocuments({ order: new ObjectId(order.id) })).toBe(1);
+      expect(await trackings().countDocuments({ order: new ObjectId(order._id) })).toBe(1);
     });
 
     it('changes nothing when the booking fails at the courier (503)', async () => {
       const order = await placeOrder();
       await control.fault({ type: 'http5xx', status: 503, endpoint: '/api/shipment/create' });
-      const res = await ship(order.id, { book: true }).expect(503);
+      const res = await ship(order._id, { book: true }).expect(503);
       expect(res.body.error.code).toBe('SEQUEL247_UNAVAILABLE');
-      const stored = await orders().findOne({ _id: new ObjectId(order.id) });
+      const stored = await orders().findOne({ _id: new ObjectId(order._id) });
       expect(stored?.status).toBe('pending');
       expect(stored?.shipment).toBeUndefined();
-      expect(await trackings().countDocuments({ order: new ObjectId(order.id) })).toBe(0);
+      expect(await trackings().countDocuments({ order: new ObjectId(order._id) })).toBe(0);
     });
   });
 
@@ -319,8 +359,8 @@ describe('shipping and tracking sync', () => {
     it('is idempotent: the same call twice returns the same order, one tracking, one history entry', async () => {
       const order = await placeOrder();
       const docket = await newDocket();
-      const first = await shipOk(order.id, { docketNumber: docket });
-      const second = await shipOk(order.id, { docketNumber: docket, courierService: 'Sequel247' });
+      const first = await shipOk(order._id, { docketNumber: docket });
+      const second = await shipOk(order._id, { docketNumber: docket, courierService: 'Sequel247' });
       expect(second.trackingNumber).toBe(first.trackingNumber);
       expect(second.statusHistory).toEqual(first.statusHistory);
       expect(await trackings().countDocuments({ _id: docket })).toBe(1);
@@ -328,14 +368,14 @@ describe('shipping and tracking sync', () => {
 
     it('rejects a docket already used by another order with 409 and leaves that order untouched', async () => {
       const docket = await newDocket();
-      await shipOk((await placeOrder()).id, { docketNumber: docket });
+      await shipOk((await placeOrder())._id, { docketNumber: docket });
       const other = await placeOrder();
-      const res = await ship(other.id, { docketNumber: docket }).expect(409);
+      const res = await ship(other._id, { docketNumber: docket }).expect(409);
       expect(res.body.error).toMatchObject({
         code: 'DOCKET_ALREADY_USED',
         message: `Docket ${docket} is already used by another order`,
       });
-      const stored = await orders().findOne({ _id: new ObjectId(other.id) });
+      const stored = await orders().findOne({ _id: new ObjectId(other._id) });
       expect(stored?.status).toBe('pending');
       expect(stored?.shipment).toBeUndefined();
       expect(stored?.trackingNumber).toBeUndefined();
@@ -344,8 +384,8 @@ describe('shipping and tracking sync', () => {
     it('rejects shipping an already shipped order with another docket (409)', async () => {
       const order = await placeOrder();
       const docket = await newDocket();
-      await shipOk(order.id, { docketNumber: docket });
-      const res = await ship(order.id, { docketNumber: await newDocket() }).expect(409);
+      await shipOk(order._id, { docketNumber: docket });
+      const res = await ship(order._id, { docketNumber: await newDocket() }).expect(409);
       expect(res.body.error).toMatchObject({
         code: 'ORDER_ALREADY_SHIPPED',
         details: { orderNumber: order.orderNumber, docketNumber: docket },
@@ -354,8 +394,8 @@ describe('shipping and tracking sync', () => {
 
     it('rejects shipping a cancelled order and a delivered order with 409 naming the status', async () => {
       const cancelled = await placeOrder();
-      await t.http().post(`/api/orders/${cancelled.id}/cancel`).set(bearer(customer)).expect(200);
-      const res = await ship(cancelled.id, { docketNumber: await newDocket() }).expect(409);
+      await t.http().post(`/api/orders/${cancelled._id}/cancel`).set(bearer(customer)).expect(200);
+      const res = await ship(cancelled._id, { docketNumber: await newDocket() }).expect(409);
       expect(res.body.error).toMatchObject({
         code: 'ILLEGAL_STATUS_TRANSITION',
         details: { current: 'cancelled', requested: 'shipped' },
@@ -365,14 +405,14 @@ describe('shipping and tracking sync', () => {
       for (const status of ['shipped', 'delivered']) {
         await t
           .http()
-          .patch(`/api/orders/admin/${delivered.id}/status`)
+          .patch(`/api/orders/admin/${delivered._id}/status`)
           .set(bearer(admin))
           .send({ status })
           .expect(200);
       }
-      const res2 = await ship(delivered.id, { docketNumber: await newDocket() }).expect(409);
+      const res2 = await ship(delivered._id, { docketNumber: await newDocket() }).expect(409);
       expect(res2.body.error.details).toEqual({ current: 'delivered', requested: 'shipped' });
-      expect(await trackings().countDocuments({ order: new ObjectId(delivered.id) })).toBe(0);
+      expect(await trackings().countDocuments({ order: new ObjectId(delivered._id) })).toBe(0);
     });
 
     it.each([
@@ -392,17 +432,17 @@ describe('shipping and tracking sync', () => {
       ],
     ])('rejects %j with 400 naming %s', async (body, field, message) => {
       const order = await placeOrder();
-      const res = await ship(order.id, body).expect(400);
+      const res = await ship(order._id, body).expect(400);
       const fields = res.body.error.details as Array<{ field: string; messages: string[] }>;
       const named = fields.find((f) => f.field === field);
       expect(named?.messages.join(' ')).toContain(message);
-      const stored = await orders().findOne({ _id: new ObjectId(order.id) });
+      const stored = await orders().findOne({ _id: new ObjectId(order._id) });
       expect(stored?.status).toBe('pending');
     });
 
     it('is an admin route: 403 for a customer, 404 for an unknown order', async () => {
       const order = await placeOrder();
-      await ship(order.id, { docketNumber: '1234567890' }, customer).expect(403);
+      await ship(order._id, { docketNumber: '1234567890' }, customer).expect(403);
       const res = await ship(new ObjectId().toHexString(), { docketNumber: '1234567890' });
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('ORDER_NOT_FOUND');
@@ -413,8 +453,8 @@ describe('shipping and tracking sync', () => {
       const docket = await newDocket();
       await control.advance(docket, 4);
       await control.fault({ type: 'http5xx', status: 502, docket });
-      const shipped = await shipOk(order.id, { docketNumber: docket });
-      expect(shipped.status).toBe('shipped');
+      const shipped = await shipOk(order._id, { docketNumber: docket });
+      expect(shipped.orderStatus).toBe('shipped');
       expect(shipped.trackingInfo).toMatchObject({
         hasTracking: true,
         status: 'ORDER_PLACED',
@@ -428,7 +468,7 @@ describe('shipping and tracking sync', () => {
       await control.clearFaults();
       await makeDue(docket);
       await syncPass();
-      const caughtUp = await getOrder(order.id);
+      const caughtUp = await getOrder(order._id);
       expect(caughtUp.trackingInfo.status).toBe('ON_THE_ROAD');
       expect(caughtUp.trackingInfo.trackingHistory).toHaveLength(5);
     });
@@ -440,7 +480,7 @@ describe('shipping and tracking sync', () => {
       for (let i = 0; i < 3; i++) {
         const order = await placeOrder();
         const docket = await newDocket();
-        await shipOk(order.id, { docketNumber: docket });
+        await shipOk(order._id, { docketNumber: docket });
         shippedOrders.push({ order, docket });
       }
       const dockets = shippedOrders.map((s) => s.docket);
@@ -456,15 +496,15 @@ describe('shipping and tracking sync', () => {
         expect((stored?.nextSyncAt as Date).getTime()).toBeGreaterThan(Date.now());
       }
       for (const { order } of shippedOrders)
-        expect((await getOrder(order.id)).status).toBe('shipped');
+        expect((await getOrder(order._id)).orderStatus).toBe('shipped');
 
       await control.clearFaults();
       await makeDue(...dockets);
       const back = await syncPass();
       expect(back).toMatchObject({ claimed: 3, statusChanged: 3, failed: 0 });
       for (const { order } of shippedOrders) {
-        const view = await getOrder(order.id);
-        expect(view.status).toBe('delivered');
+        const view = await getOrder(order._id);
+        expect(view.orderStatus).toBe('delivered');
         expect(view.trackingInfo.trackingHistory.map((h) => h.code)).toEqual([
           'SCREATED',
           'SPU',
@@ -484,7 +524,7 @@ describe('shipping and tracking sync', () => {
         for (let i = 0; i < 12; i++) {
           const order = await placeOrder();
           const docket = await newDocket();
-          await shipOk(order.id, { docketNumber: docket });
+          await shipOk(order._id, { docketNumber: docket });
           await control.advance(docket, 3);
           dockets.push(docket);
         }
@@ -506,14 +546,14 @@ describe('shipping and tracking sync', () => {
       const order = await placeOrder();
       const docket = await newDocket();
       await control.advance(docket, 20);
-      const delivered = await shipOk(order.id, { docketNumber: docket });
-      expect(delivered.status).toBe('delivered');
+      const delivered = await shipOk(order._id, { docketNumber: docket });
+      expect(delivered.orderStatus).toBe('delivered');
 
       // The courier's answer goes back in time (a lagging replica, say).
       await control.setStatus(docket, 'SLINREC');
       await t.http().post(`/api/tracking/admin/${docket}/refresh`).set(bearer(admin)).expect(200);
-      const view = await getOrder(order.id);
-      expect(view.status).toBe('delivered');
+      const view = await getOrder(order._id);
+      expect(view.orderStatus).toBe('delivered');
       expect(view.trackingInfo.status).toBe('DELIVERED');
       expect(view.statusHistory.map((h) => h.to)).toEqual(['pending', 'shipped', 'delivered']);
     });
@@ -522,8 +562,8 @@ describe('shipping and tracking sync', () => {
       const order = await placeOrder();
       const docket = await newDocket('stuck');
       await control.advance(docket, 3);
-      await shipOk(order.id, { docketNumber: docket });
-      const before = (await getOrder(order.id)).trackingInfo.trackingHistory;
+      await shipOk(order._id, { docketNumber: docket });
+      const before = (await getOrder(order._id)).trackingInfo.trackingHistory;
       expect(before.map((h) => h.code)).toEqual(['SCREATED', 'SPU', 'SCHECKIN', 'SLINREC']);
 
       const snapshot = await control.docket(docket);
@@ -552,8 +592,8 @@ describe('shipping and tracking sync', () => {
       const stored = await trackings().findOne({ _id: docket });
       expect(stored?.status).toBe('ON_THE_ROAD');
       expect(stored?.rawStatusCode).toBe('SNEWCODE');
-      const view = await getOrder(order.id);
-      expect(view.status).toBe('shipped');
+      const view = await getOrder(order._id);
+      expect(view.orderStatus).toBe('shipped');
       expect(view.trackingInfo.trackingHistory.map((h) => h.code)).toEqual([
         'SCREATED',
         'SCHKINORIGN',
@@ -570,15 +610,15 @@ describe('shipping and tracking sync', () => {
     it('repairs a lost event: the tracking moved, the order did not, the next pass fixes the order', async () => {
       const order = await placeOrder();
       const docket = await newDocket();
-      await shipOk(order.id, { docketNumber: docket });
+      await shipOk(order._id, { docketNumber: docket });
       await control.advance(docket, 20);
       await makeDue(docket);
       await syncPass();
-      expect((await getOrder(order.id)).status).toBe('delivered');
+      expect((await getOrder(order._id)).orderStatus).toBe('delivered');
 
       // As if the process died after storing the tracking and before Orders saw the event.
       await orders().updateOne(
-        { _id: new ObjectId(order.id) },
+        { _id: new ObjectId(order._id) },
         { $set: { status: 'shipped' }, $pop: { statusHistory: 1 } },
       );
       await trackings().updateOne(
@@ -588,8 +628,8 @@ describe('shipping and tracking sync', () => {
 
       const pass = await syncPass();
       expect(pass.reconciled).toBe(1);
-      const repaired = await getOrder(order.id);
-      expect(repaired.status).toBe('delivered');
+      const repaired = await getOrder(order._id);
+      expect(repaired.orderStatus).toBe('delivered');
       expect(repaired.statusHistory.at(-1)).toMatchObject({
         from: 'shipped',
         to: 'delivered',
@@ -608,10 +648,10 @@ describe('shipping and tracking sync', () => {
       const docket = await newDocket();
       await control.advance(docket, 3);
       // As if the process died right after step 1 of a ship call.
-      await recordShipmentRequest(order.id, docket, new Date(Date.now() - 60_000));
+      await recordShipmentRequest(order._id, docket, new Date(Date.now() - 60_000));
       await syncPass();
-      const afterRepair = await getOrder(order.id, admin);
-      expect(afterRepair.status).toBe('shipped');
+      const afterRepair = await getOrder(order._id, admin);
+      expect(afterRepair.orderStatus).toBe('shipped');
       expect(afterRepair.trackingNumber).toBe(docket);
       expect(afterRepair.statusHistory.at(-1)).toMatchObject({
         from: 'pending',
@@ -622,17 +662,17 @@ describe('shipping and tracking sync', () => {
 
       // The tracking is due at once; the next pass fetches it.
       await syncPass();
-      expect((await getOrder(order.id)).trackingInfo.status).toBe('ON_THE_ROAD');
+      expect((await getOrder(order._id)).trackingInfo.status).toBe('ON_THE_ROAD');
     });
 
     it('finishes an interrupted ship when the admin repeats the call, and refuses another docket meanwhile', async () => {
       const order = await placeOrder();
       const docket = await newDocket();
-      await recordShipmentRequest(order.id, docket, new Date());
-      const other = await ship(order.id, { docketNumber: await newDocket() }).expect(409);
+      await recordShipmentRequest(order._id, docket, new Date());
+      const other = await ship(order._id, { docketNumber: await newDocket() }).expect(409);
       expect(other.body.error.code).toBe('SHIPMENT_IN_PROGRESS');
-      const done = await shipOk(order.id, { docketNumber: docket });
-      expect(done).toMatchObject({ status: 'shipped', trackingNumber: docket });
+      const done = await shipOk(order._id, { docketNumber: docket });
+      expect(done).toMatchObject({ orderStatus: 'shipped', trackingNumber: docket });
       expect(done.trackingInfo.hasTracking).toBe(true);
     });
   });

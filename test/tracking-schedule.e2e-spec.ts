@@ -6,7 +6,7 @@ import { AppModule } from '../src/app.module.js';
 import {
   type Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { TRACKING_SYNC_JOB } from '../src/tracking/tracking-sync.service.js';
 import { TrackingService } from '../src/tracking/tracking.service.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { bearer, createAdmin, registerCustomer, type TestUser } from './support/auth.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
 import { createProduct, manualDocket, placeOrder, scan, ship, syncNow } from './support/store.js';

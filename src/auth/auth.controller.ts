@@ -6,9 +6,11 @@ import { AuthService } from './auth.service.js';
 import { AccessTokenDto, AuthResponseDto } from './dto/auth-response.dto.js';
 import { LoginDto } from './dto/login.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
+import { Public } from './decorators/public.decorator.js';
 
 /** Register and login are rate-limited per client IP (AUTH_RATE_LIMIT per AUTH_RATE_WINDOW_SECONDS). */
 @ApiTags('auth')
+@Public()
 @Controller('auth')
 @UseGuards(ThrottlerGuard)
 export class AuthController {

@@ -21,11 +21,16 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     config: ConfigService<AllConfig, true>,
     private readonly users: UsersService,
   ) {
+    const auth = config.getOrThrow('auth', { infer: true });
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.getOrThrow('auth', { infer: true }).jwtSecret,
+      secretOrKey: auth.jwtSecret,
       algorithms: ['HS256'],
+      issuer: auth.jwtIssuer,
+      audience: auth.jwtAudience,
       ignoreExpiration: false,
+      // A token must say when it expires: one without `exp` would never expire.
+      jsonWebTokenOptions: { maxAge: `${auth.jwtExpiresIn}s` },
     });
   }
 

@@ -1,18 +1,19 @@
 /**
  * Creates an admin account: `npm run user:create-admin -- --email a@b.in --password '...'`
  * [--first-name Ada] [--last-name Admin]. Idempotent: an existing admin is left as it is; an
- * existing customer with that email is promoted. Uses MONGODB_URI, or the embedded database's
- * data folder when unset (stop the running dev server first: one process per data folder).
+ * existing customer with that email is promoted. Uses MONGODB_URI (with the rest of the
+ * production settings), or the embedded demo's data folder when nothing is configured (stop the
+ * running dev server first: one process per data folder).
  */
 import 'reflect-metadata';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
 import { AuthService } from '../auth/auth.service.js';
-import { EmbeddedFerretDb } from '../database/embedded-ferretdb.js';
+import { markSelfStarted, wantsEmbeddedDemo } from '../config/deployment-mode.js';
 import { Role } from '../users/role.enum.js';
 import { UsersService } from '../users/users.service.js';
+import { errorMessage } from '../common/errors/error-message.js';
 
 const USAGE =
   'usage: npm run user:create-admin -- --email <email> --password <8-128 chars> [--first-name <name>] [--last-name <name>]';
@@ -35,12 +36,15 @@ async function main(): Promise<void> {
 
   // Only the database is needed: no demo data, no schedules, no courier.
   Object.assign(process.env, { DEMO_DATA: 'false', TRACKING_SYNC_ENABLED: 'false' });
-  let embedded: EmbeddedFerretDb | undefined;
-  if (!process.env.MONGODB_URI && process.env.NODE_ENV !== 'production') {
-    embedded = await EmbeddedFerretDb.start({
-      dataDir: path.resolve(process.env.EMBEDDED_DB_DIR || '.data/ferretdb'),
-    });
-    process.env.MONGODB_URI = embedded.uriFor('docket');
+  let embedded: { stop(): Promise<void> } | undefined;
+  if (wantsEmbeddedDemo()) {
+    // The embedded demo's database; a dev-only module, so loaded only here.
+    const { EmbeddedDatabase } = await import('../dev/embedded/embedded-database.js');
+    const { embeddedDbDir } = await import('../dev/embedded/embedded-dependencies.js');
+    const db = await EmbeddedDatabase.start({ dataDir: embeddedDbDir() });
+    embedded = db;
+    process.env.MONGODB_URI = db.uriFor('docket');
+    markSelfStarted('database');
   }
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   try {
@@ -76,6 +80,6 @@ function fail(message: string): never {
 }
 
 main().catch((error: unknown) => {
-  console.error(`create-admin failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`create-admin failed: ${errorMessage(error)}`);
   process.exit(1);
 });

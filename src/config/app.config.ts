@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { validateEnv } from './validate-env.js';
+import { becauseOf, productionReasons } from './deployment-mode.js';
+import { InvalidConfigError, validateEnv } from './validate-env.js';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -38,13 +39,20 @@ export interface AppConfig {
   corsOrigins: string[] | '*';
   bodyLimit: string;
   logLevel: LogLevel;
-  /** Seed demo users and products at boot (default on outside production). */
+  /** Seed demo users and products at boot (embedded demo only; default on there). */
   demoData: boolean;
   shutdownGraceMs: number;
 }
 
 export const appConfig = registerAs('app', (): AppConfig => {
   const env = validateEnv(AppEnv);
+  const reasons = productionReasons();
+  if (reasons.length && env.DEMO_DATA === 'true') {
+    // The demo accounts' passwords are in the README.
+    throw new InvalidConfigError([
+      `DEMO_DATA="true": demo accounts are only for the embedded demo; unset DEMO_DATA${becauseOf(reasons).replace('required', 'refused')}`,
+    ]);
+  }
   return {
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
@@ -56,7 +64,7 @@ export const appConfig = registerAs('app', (): AppConfig => {
             .filter(Boolean),
     bodyLimit: env.BODY_LIMIT,
     logLevel: env.LOG_LEVEL,
-    demoData: env.DEMO_DATA ? env.DEMO_DATA === 'true' : env.NODE_ENV === 'development',
+    demoData: env.DEMO_DATA ? env.DEMO_DATA === 'true' : reasons.length === 0,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
   };
 });

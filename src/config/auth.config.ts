@@ -1,7 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import {
   IsEmail,
-  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -11,22 +10,31 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { validateEnv } from './validate-env.js';
+import { becauseOf, productionReasons } from './deployment-mode.js';
+import { InvalidConfigError, validateEnv } from './validate-env.js';
 
-/** Used only outside production so a fresh clone runs with no setup. */
+/** Used only by the embedded demo (nothing configured) so a fresh clone runs with no setup. */
 export const DEV_JWT_SECRET = 'docket-development-secret-not-for-production-use';
 
-class AuthEnv {
-  @IsIn(['development', 'production', 'test'])
-  NODE_ENV: string = 'development';
+/** Longest access-token lifetime accepted at boot: a leaked token stays useful at most this long. */
+export const MAX_JWT_LIFETIME_SECONDS = 24 * 3600;
 
-  @ValidateIf((env: AuthEnv) => env.NODE_ENV === 'production' || env.JWT_SECRET !== undefined)
+class AuthEnv {
+  @IsOptional()
   @IsString()
-  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters (required in production)' })
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
   @Matches(/^\d+[smhd]?$/, { message: 'JWT_EXPIRES_IN must look like 3600, 15m, 1h or 7d' })
   JWT_EXPIRES_IN: string = '1h';
+
+  @IsString()
+  @MinLength(1)
+  JWT_ISSUER: string = 'docket';
+
+  @IsString()
+  @MinLength(1)
+  JWT_AUDIENCE: string = 'docket-api';
 
   @IsOptional()
   @IsEmail()
@@ -48,8 +56,12 @@ class AuthEnv {
 
 export interface AuthConfig {
   jwtSecret: string;
-  /** Seconds. */
+  /** Seconds, at most MAX_JWT_LIFETIME_SECONDS. */
   jwtExpiresIn: number;
+  /** `iss` written into and required of every access token. */
+  jwtIssuer: string;
+  /** `aud` written into and required of every access token. */
+  jwtAudience: string;
   adminEmail?: string;
   adminPassword?: string;
   /** Register/login attempts allowed per client IP per window. */
@@ -66,14 +78,28 @@ function toSeconds(value: string): number {
 
 export const authConfig = registerAs('auth', (): AuthConfig => {
   const env = validateEnv(AuthEnv);
-  if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {
-    throw new Error(
-      'Invalid configuration:\n  - JWT_SECRET: the development secret cannot be used in production',
+  const reasons = productionReasons();
+  const problems: string[] = [];
+  if (reasons.length && !env.JWT_SECRET) {
+    problems.push(
+      `JWT_SECRET=null: set a random secret of at least 32 characters${becauseOf(reasons)}`,
     );
   }
+  if (reasons.length && env.JWT_SECRET === DEV_JWT_SECRET) {
+    problems.push(`JWT_SECRET: the development secret cannot be used${becauseOf(reasons)}`);
+  }
+  const expiresIn = toSeconds(env.JWT_EXPIRES_IN);
+  if (expiresIn < 60 || expiresIn > MAX_JWT_LIFETIME_SECONDS) {
+    problems.push(
+      `JWT_EXPIRES_IN=${JSON.stringify(env.JWT_EXPIRES_IN)}: must be between 60 seconds and ${MAX_JWT_LIFETIME_SECONDS / 3600}h`,
+    );
+  }
+  if (problems.length) throw new InvalidConfigError(problems);
   return {
     jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
-    jwtExpiresIn: toSeconds(env.JWT_EXPIRES_IN),
+    jwtExpiresIn: expiresIn,
+    jwtIssuer: env.JWT_ISSUER,
+    jwtAudience: env.JWT_AUDIENCE,
     adminEmail: env.ADMIN_EMAIL?.trim().toLowerCase(),
     adminPassword: env.ADMIN_PASSWORD,
     rateLimit: env.AUTH_RATE_LIMIT,

@@ -2,6 +2,7 @@ import type { AppConfig } from './app.config.js';
 import type { AuthConfig } from './auth.config.js';
 import type { DatabaseConfig } from './database.config.js';
 import type { NotificationsConfig } from './notifications.config.js';
+import type { MetricsConfig } from './metrics.config.js';
 import type { OrdersConfig } from './orders.config.js';
 import type { PublicTrackingConfig } from './public-tracking.config.js';
 import type { Sequel247Config } from './sequel247.config.js';
@@ -19,4 +20,5 @@ export interface AllConfig {
   notifications: NotificationsConfig;
   webhooks: WebhooksConfig;
   publicTracking: PublicTrackingConfig;
+  metrics: MetricsConfig;
 }

@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { validateEnv } from './validate-env.js';
+import { becauseOf, productionReasons } from './deployment-mode.js';
+import { InvalidConfigError, validateEnv } from './validate-env.js';
 
 class NotificationsEnv {
   @IsIn(['development', 'production', 'test'])
@@ -27,7 +28,7 @@ class NotificationsEnv {
   @IsIn(['true', 'false'])
   EMAIL_ENABLED: string = 'true';
 
-  /** smtp://user:pass@host:port or smtps://…; empty outside production: the dev SMTP sink. */
+  /** smtp://user:pass@host:port or smtps://…; required unless embedded demo (its dev SMTP sink). */
   @IsOptional()
   @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be smtp://… or smtps://…' })
   SMTP_URL?: string;
@@ -87,7 +88,7 @@ export interface NotificationsConfig {
   };
   email: {
     enabled: boolean;
-    /** Null: use the embedded development SMTP sink (never in production). */
+    /** Null only in the embedded demo, whose launcher starts a development SMTP sink. */
     smtpUrl: string | null;
     from: string;
     maxAttempts: number;
@@ -109,10 +110,11 @@ export interface NotificationsConfig {
 export const notificationsConfig = registerAs('notifications', (): NotificationsConfig => {
   const env = validateEnv(NotificationsEnv);
   const enabled = env.EMAIL_ENABLED === 'true';
-  if (enabled && env.NODE_ENV === 'production' && !env.SMTP_URL) {
-    throw new Error(
-      'Invalid configuration:\n  - SMTP_URL: required in production (or set EMAIL_ENABLED=false)',
-    );
+  const reasons = productionReasons();
+  if (enabled && reasons.length && !env.SMTP_URL) {
+    throw new InvalidConfigError([
+      `SMTP_URL=null: set your SMTP server (or EMAIL_ENABLED=false)${becauseOf(reasons)}`,
+    ]);
   }
   return {
     outbox: {

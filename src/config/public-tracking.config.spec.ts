@@ -9,6 +9,9 @@ afterEach(() => {
 
 function withEnv<T>(env: Record<string, string | undefined>, read: () => T): T {
   process.env = { ...saved, NODE_ENV: 'development', ...env };
+  // Nothing real configured (the embedded demo) unless the case sets it.
+  for (const key of ['MONGODB_URI', 'SEQUEL247_BASE_URL'])
+    if (!(key in env)) delete process.env[key];
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
   return read();
 }
@@ -28,6 +31,12 @@ describe('public tracking config', () => {
         publicTrackingConfig,
       ),
     ).toThrow(/PUBLIC_TRACKING_URL_TEMPLATE/);
+    expect(() =>
+      withEnv(
+        { MONGODB_URI: 'mongodb://db.example.in/docket', PUBLIC_TRACKING_SECRET: undefined },
+        publicTrackingConfig,
+      ),
+    ).toThrow(/PUBLIC_TRACKING_SECRET=null: .*required because MONGODB_URI is set/);
   });
 
   it('refuses a template without {token} and a short secret', () => {
@@ -42,7 +51,7 @@ describe('public tracking config', () => {
     );
   });
 
-  it('defaults to this app’s own page outside production', () => {
+  it('defaults to this app’s own page in the embedded demo', () => {
     const config = withEnv(
       { PORT: '3450', PUBLIC_TRACKING_URL_TEMPLATE: undefined, PUBLIC_TRACKING_SECRET: undefined },
       publicTrackingConfig,
@@ -58,7 +67,11 @@ describe('webhooks config', () => {
       withEnv({ NODE_ENV: 'production', WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true' }, webhooksConfig),
     ).toThrow(/WEBHOOKS_ALLOW_PRIVATE_TARGETS/);
     expect(withEnv({ NODE_ENV: 'production' }, webhooksConfig).allowPrivateTargets).toBe(false);
-    expect(withEnv({ NODE_ENV: 'test' }, webhooksConfig).allowPrivateTargets).toBe(true);
+    expect(
+      withEnv({ MONGODB_URI: 'mongodb://db.example.in/docket' }, webhooksConfig)
+        .allowPrivateTargets,
+    ).toBe(false);
+    expect(withEnv({ NODE_ENV: 'development' }, webhooksConfig).allowPrivateTargets).toBe(true);
   });
 
   it('defaults to a 10 s timeout, 24 h of retries and disabling after 5 days', () => {

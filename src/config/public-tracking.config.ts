@@ -1,8 +1,9 @@
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsInt, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { becauseOf, productionReasons } from './deployment-mode.js';
 import { InvalidConfigError, validateEnv } from './validate-env.js';
 
-/** Signs tracking links outside production only, so a fresh clone runs with no setup. */
+/** Signs tracking links in the embedded demo only, so a fresh clone runs with no setup. */
 export const DEV_PUBLIC_TRACKING_SECRET = 'docket-development-tracking-links-not-for-production';
 
 class PublicTrackingEnv {
@@ -12,20 +13,14 @@ class PublicTrackingEnv {
   @IsInt()
   PORT: number = 3000;
 
-  @ValidateIf(
-    (env: PublicTrackingEnv) =>
-      env.NODE_ENV === 'production' || env.PUBLIC_TRACKING_SECRET !== undefined,
-  )
+  @ValidateIf((env: PublicTrackingEnv) => env.PUBLIC_TRACKING_SECRET !== undefined)
   @IsString()
   @MinLength(32, {
     message: 'PUBLIC_TRACKING_SECRET must be at least 32 characters (required in production)',
   })
   PUBLIC_TRACKING_SECRET?: string;
 
-  @ValidateIf(
-    (env: PublicTrackingEnv) =>
-      env.NODE_ENV === 'production' || env.PUBLIC_TRACKING_URL_TEMPLATE !== undefined,
-  )
+  @ValidateIf((env: PublicTrackingEnv) => env.PUBLIC_TRACKING_URL_TEMPLATE !== undefined)
   @Matches(/^https?:\/\/[^\s]+\{token\}[^\s]*$/, {
     message:
       'PUBLIC_TRACKING_URL_TEMPLATE must be an http(s) URL containing {token} (required in production)',
@@ -70,11 +65,24 @@ export interface PublicTrackingConfig {
 
 export const publicTrackingConfig = registerAs('publicTracking', (): PublicTrackingConfig => {
   const env = validateEnv(PublicTrackingEnv);
-  if (env.NODE_ENV === 'production' && env.PUBLIC_TRACKING_SECRET === DEV_PUBLIC_TRACKING_SECRET) {
-    throw new InvalidConfigError([
-      'PUBLIC_TRACKING_SECRET: the development secret cannot be used in production',
-    ]);
+  const reasons = productionReasons();
+  const problems: string[] = [];
+  if (reasons.length && !env.PUBLIC_TRACKING_SECRET) {
+    problems.push(
+      `PUBLIC_TRACKING_SECRET=null: set a secret of at least 32 characters for signed tracking links${becauseOf(reasons)}`,
+    );
   }
+  if (reasons.length && env.PUBLIC_TRACKING_SECRET === DEV_PUBLIC_TRACKING_SECRET) {
+    problems.push(
+      `PUBLIC_TRACKING_SECRET: the development secret cannot be used${becauseOf(reasons).replace('required', 'refused')}`,
+    );
+  }
+  if (reasons.length && !env.PUBLIC_TRACKING_URL_TEMPLATE) {
+    problems.push(
+      `PUBLIC_TRACKING_URL_TEMPLATE=null: set the public tracking page URL with {token}${becauseOf(reasons)}`,
+    );
+  }
+  if (problems.length) throw new InvalidConfigError(problems);
   return {
     linkSecret: env.PUBLIC_TRACKING_SECRET ?? DEV_PUBLIC_TRACKING_SECRET,
     urlTemplate: env.PUBLIC_TRACKING_URL_TEMPLATE ?? `http://localhost:${env.PORT}/track/t/{token}`,

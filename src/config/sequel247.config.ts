@@ -1,30 +1,20 @@
 import { registerAs } from '@nestjs/config';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-  ValidateIf,
-} from 'class-validator';
-import { validateEnv } from './validate-env.js';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { becauseOf, productionReasons } from './deployment-mode.js';
+import { InvalidConfigError, validateEnv } from './validate-env.js';
 
-/** Token the embedded sandbox accepts; it is not a real Sequel247 credential. */
+/**
+ * The token the Sequel247 sandbox accepts in the embedded demo. Not a real credential, and
+ * refused at boot whenever anything real is configured. Kept here, beside the rule that refuses
+ * it, so the product never imports the dev area to know it.
+ */
 export const SANDBOX_TOKEN = '0123456789abcdef0123456789abcdef';
 
 class Sequel247Env {
-  @IsIn(['development', 'production', 'test'])
-  NODE_ENV: string = 'development';
-
-  @ValidateIf(
-    (env: Sequel247Env) => env.NODE_ENV === 'production' || env.SEQUEL247_BASE_URL !== undefined,
-  )
+  @IsOptional()
   @IsUrl(
     { require_tld: false, require_protocol: true },
-    { message: 'SEQUEL247_BASE_URL must be an http(s) URL (required in production)' },
+    { message: 'SEQUEL247_BASE_URL must be an http(s) URL' },
   )
   SEQUEL247_BASE_URL?: string;
 
@@ -60,20 +50,6 @@ class Sequel247Env {
   @Min(0)
   SEQUEL247_BREAKER_COOLDOWN_MS: number = 30_000;
 
-  @IsInt()
-  @Min(0)
-  @Max(65535)
-  SEQUEL247_SANDBOX_PORT: number = 4247;
-
-  @IsInt()
-  @Min(0)
-  SEQUEL247_SANDBOX_SEED: number = 247;
-
-  @IsInt()
-  @Min(0)
-  @Max(100_000)
-  SEQUEL247_SANDBOX_TIME_SCALE: number = 60;
-
   @IsOptional()
   @IsString()
   SEQUEL247_STORE_CODE?: string;
@@ -83,7 +59,7 @@ class Sequel247Env {
 }
 
 export interface Sequel247Config {
-  /** Unset outside production: main.ts starts the sandbox and fills this in. */
+  /** Unset only in the embedded demo, where the dev launcher starts the sandbox and fills it in. */
   baseUrl: string | undefined;
   token: string;
   timeoutMs: number;
@@ -92,11 +68,6 @@ export interface Sequel247Config {
   batchSize: number;
   breakerThreshold: number;
   breakerCooldownMs: number;
-  sandboxPort: number;
-  /** Seed of the embedded sandbox (docket numbers and scan timings). */
-  sandboxSeed: number;
-  /** Sandbox minutes per real minute in the embedded sandbox (0 = clock moves only when told). */
-  sandboxTimeScale: number;
   storeCode: string;
   originPincode: string;
   /** Public tracking page, `{docket}` replaced. */
@@ -105,6 +76,20 @@ export interface Sequel247Config {
 
 export const sequel247Config = registerAs('sequel247', (): Sequel247Config => {
   const env = validateEnv(Sequel247Env);
+  const reasons = productionReasons();
+  const problems: string[] = [];
+  if (reasons.length && !env.SEQUEL247_BASE_URL) {
+    problems.push(`SEQUEL247_BASE_URL=null: set the Sequel247 API URL${becauseOf(reasons)}`);
+  }
+  if (reasons.length && !env.SEQUEL247_TOKEN) {
+    problems.push(`SEQUEL247_TOKEN=null: set your Sequel247 API token${becauseOf(reasons)}`);
+  }
+  if (reasons.length && env.SEQUEL247_TOKEN === SANDBOX_TOKEN) {
+    problems.push(
+      `SEQUEL247_TOKEN: the sandbox token cannot be used${becauseOf(reasons).replace('required', 'refused')}`,
+    );
+  }
+  if (problems.length) throw new InvalidConfigError(problems);
   const baseUrl = env.SEQUEL247_BASE_URL?.replace(/\/+$/, '');
   return {
     baseUrl,
@@ -115,9 +100,6 @@ export const sequel247Config = registerAs('sequel247', (): Sequel247Config => {
     batchSize: env.SEQUEL247_BATCH_SIZE,
     breakerThreshold: env.SEQUEL247_BREAKER_THRESHOLD,
     breakerCooldownMs: env.SEQUEL247_BREAKER_COOLDOWN_MS,
-    sandboxPort: env.SEQUEL247_SANDBOX_PORT,
-    sandboxSeed: env.SEQUEL247_SANDBOX_SEED,
-    sandboxTimeScale: env.SEQUEL247_SANDBOX_TIME_SCALE,
     storeCode: env.SEQUEL247_STORE_CODE ?? 'DOCKET01',
     originPincode: env.SEQUEL247_ORIGIN_PINCODE,
     trackingUrlTemplate: `${baseUrl ?? 'https://sequel247.com'}/track/{docket}`,

@@ -5,9 +5,13 @@ import { validateEnv } from './validate-env.js';
 import { errorMessage } from '../common/errors/error-message.js';
 
 class TrackingEnv {
-  /** A cron expression, or "off" to disable the schedule (passes can still be started by an admin). */
+  /**
+   * The tick that claims what is due: a cron expression, or "off" to disable the schedule
+   * (passes can still be started by an admin). Each shipment keeps its own schedule
+   * (TRACKING_POLL_MINUTES...); the tick only decides how soon after falling due it is polled.
+   */
   @IsString()
-  TRACKING_SYNC_CRON: string = '*/30 * * * *';
+  TRACKING_SYNC_CRON: string = '* * * * *';
 
   @IsIn(['true', 'false'])
   TRACKING_SYNC_ENABLED: string = 'true';
@@ -30,6 +34,11 @@ class TrackingEnv {
   TRACKING_OUT_FOR_DELIVERY_POLL_MINUTES: number = 10;
 
   @IsInt()
+  @Min(0)
+  @Max(50)
+  TRACKING_POLL_SPREAD_PERCENT: number = 10;
+
+  @IsInt()
   @Min(1)
   TRACKING_MAX_BACKOFF_MINUTES: number = 360;
 
@@ -49,6 +58,8 @@ export interface TrackingConfig {
   leaseMs: number;
   pollMinutes: number;
   outForDeliveryPollMinutes: number;
+  /** Share of a regular interval taken off at random (0–0.5) so synced-together shipments drift apart. */
+  pollSpread: number;
   maxBackoffMinutes: number;
   staleAfterDays: number;
   /** A status change unacknowledged by Orders for this long has its event re-emitted. */
@@ -86,6 +97,7 @@ export const trackingConfig = registerAs('tracking', (): TrackingConfig => {
     leaseMs: env.TRACKING_LEASE_MS,
     pollMinutes: env.TRACKING_POLL_MINUTES,
     outForDeliveryPollMinutes: env.TRACKING_OUT_FOR_DELIVERY_POLL_MINUTES,
+    pollSpread: env.TRACKING_POLL_SPREAD_PERCENT / 100,
     maxBackoffMinutes: env.TRACKING_MAX_BACKOFF_MINUTES,
     staleAfterDays: env.TRACKING_STALE_AFTER_DAYS,
     reconcileGraceSeconds: env.TRACKING_RECONCILE_GRACE_SECONDS,

@@ -1,5 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { productionReasons } from './deployment-mode.js';
 import { InvalidConfigError, validateEnv } from './validate-env.js';
 
 class WebhooksEnv {
@@ -86,6 +87,8 @@ export interface WebhooksConfig {
 export const webhooksConfig = registerAs('webhooks', (): WebhooksConfig => {
   const env = validateEnv(WebhooksEnv);
   const production = env.NODE_ENV === 'production';
+  // Production-like (anything real configured): off unless set; NODE_ENV=production: refused.
+  const productionLike = productionReasons().length > 0;
   if (production && env.WEBHOOKS_ALLOW_PRIVATE_TARGETS === 'true') {
     throw new InvalidConfigError([
       'WEBHOOKS_ALLOW_PRIVATE_TARGETS="true": webhooks may not target http, private, loopback or link-local addresses in production',
@@ -110,6 +113,6 @@ export const webhooksConfig = registerAs('webhooks', (): WebhooksConfig => {
     retentionDays: env.WEBHOOKS_RETENTION_DAYS,
     allowPrivateTargets: env.WEBHOOKS_ALLOW_PRIVATE_TARGETS
       ? env.WEBHOOKS_ALLOW_PRIVATE_TARGETS === 'true'
-      : !production,
+      : !productionLike,
   };
 });

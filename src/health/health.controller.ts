@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ApiEnvelope, ApiErrors } from '../common/swagger/api-responses.decorator.js';
 import { HealthService } from './health.service.js';
+import { Public } from '../auth/decorators/public.decorator.js';
 
 export class DatabaseHealthDto {
   @ApiProperty({ enum: ['up'], example: 'up' })
@@ -23,6 +24,7 @@ export class HealthDto {
 }
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

@@ -1,13 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import mongoose, { type Connection } from 'mongoose';
 import { ServiceUnavailableError } from '../common/errors/domain-error.js';
+import { errorMessage } from '../common/errors/error-message.js';
 import type { HealthDto } from './health.controller.js';
 
 const PING_TIMEOUT_MS = 2_000;
 
 @Injectable()
 export class HealthService {
+  private readonly logger = new Logger(HealthService.name);
+
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
   async check(): Promise<HealthDto> {
@@ -15,11 +18,10 @@ export class HealthService {
     try {
       await this.ping();
     } catch (error) {
+      // The reason (host names, driver messages) goes to the log, never to an anonymous client.
+      this.logger.warn(`Health check: database unreachable: ${errorMessage(error)}`);
       throw new ServiceUnavailableError('Database is unreachable', {
-        database: {
-          status: 'down',
-          reason: error instanceof Error ? error.message : String(error),
-        },
+        database: { status: 'down' },
       });
     }
     return {

@@ -13,6 +13,7 @@ import { Role } from '../users/role.enum.js';
 import { ChangeOrderStatusDto } from './dto/change-order-status.dto.js';
 import { AdminListOrdersQueryDto } from './dto/list-orders.query.js';
 import { OrderDto } from './dto/order.dto.js';
+import { RecordReturnDto } from './dto/record-return.dto.js';
 import { ShipOrderDto } from './dto/ship-order.dto.js';
 import { OrderShippingService } from './order-shipping.service.js';
 import { StatusChangeSource } from './order-status.js';
@@ -40,6 +41,15 @@ export class AdminOrdersController {
   @ApiErrors(400)
   list(@Query() query: AdminListOrdersQueryDto): Promise<Page<OrderDto>> {
     return this.orders.listForAdmin(query);
+  }
+
+  @Get(':orderId')
+  @ApiOperation({ summary: 'One order with who made each status change (admin)' })
+  @ApiParam(ORDER_REF_PARAM)
+  @ApiEnvelope(OrderDto)
+  @ApiErrors(404)
+  get(@CurrentUser() admin: AuthUser, @Param('orderId') orderId: string): Promise<OrderDto> {
+    return this.orders.getForViewer(admin, orderId);
   }
 
   @Patch(':orderId/status')
@@ -70,18 +80,25 @@ export class AdminOrdersController {
   @Post(':orderId/ship')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Ship an order with a Sequel247 docket, or book the shipment with Sequel247 (admin)',
+    summary: 'Ship a parcel of an order: some or all unshipped units, any courier (admin)',
     description:
-      'Send `{ "docketNumber": "1234567890" }` for a docket you already have, or ' +
-      '`{ "book": true }` to book the shipment through Sequel247, which issues the docket. ' +
-      'The order moves to `shipped` (from `pending` or `processing`) with `trackingNumber` and ' +
-      '`courierService`, a tracking record is created and the courier is polled once (a ' +
-      'courier failure there does not fail the call; the next sync pass retries). Repeating ' +
-      'the same call returns the same order. 409: the docket is used by another order ' +
-      '(`DOCKET_ALREADY_USED`), the order already shipped with another docket ' +
-      '(`ORDER_ALREADY_SHIPPED`) or is being shipped with one (`SHIPMENT_IN_PROGRESS`), or it ' +
-      'is cancelled, delivered or returned (`ILLEGAL_STATUS_TRANSITION`). 503: booking failed ' +
-      'at the courier (nothing was changed).',
+      'Ships `items` (default: every unit not yet shipped) as one parcel. Send ' +
+      '`{ "docketNumber": "1234567890" }` for a Sequel247 docket you already have, ' +
+      '`{ "book": true }` to book it through Sequel247 (which issues the docket), or ' +
+      '`{ "courierService": "Manual", "docketNumber": "BD-778812", "carrierName": "Blue Dart" }` ' +
+      'for a courier Docket has no API for (record its milestones with ' +
+      '`POST /api/tracking/admin/{docketNumber}/scans`). Call again for the next parcel; each ' +
+      'has its own docket and courier, and no unit can be in two parcels (concurrent calls ' +
+      'included). The order moves to `shipped` once every unit not cancelled has left; it ' +
+      'gains the parcel in `shipments`, updated `fulfilment`, and `trackingInfo` describes the ' +
+      'parcel that moved last. A tracking record is created and a polled courier is asked once ' +
+      '(a failure there does not fail the call; the next sync pass retries). Repeating the same ' +
+      'call returns the same order. 409: more units than are left (`QUANTITY_NOT_SHIPPABLE`), ' +
+      'nothing left to ship (`ORDER_ALREADY_SHIPPED`), a parcel still being shipped ' +
+      '(`SHIPMENT_IN_PROGRESS`), the docket used by another order (`DOCKET_ALREADY_USED`), or ' +
+      'the order is cancelled, delivered or returned (`ILLEGAL_STATUS_TRANSITION`). 400 also ' +
+      'for booking with a courier that cannot book (`COURIER_CAPABILITY_MISSING`). 503: ' +
+      'booking failed at the courier (nothing was changed).',
   })
   @ApiParam(ORDER_REF_PARAM)
   @ApiEnvelope(OrderDto)
@@ -92,5 +109,30 @@ export class AdminOrdersController {
     @Body() dto: ShipOrderDto,
   ): Promise<OrderDto> {
     return this.shipping.ship(orderId, dto, admin);
+  }
+
+  @Post(':orderId/shipments/:docketNumber/return')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Record that a parcel came back to the store (admin)',
+    description:
+      'For a parcel that has left (in transit, or delivered and sent back): it becomes ' +
+      '`RETURNED_TO_ORIGIN`, its units go back in stock exactly once, and the order becomes ' +
+      '`returned` when every shipped unit is back. Repeating it changes nothing. Courier RTOs ' +
+      "(Sequel247 `SRTODLV`, or a manual parcel's RETURNED_TO_ORIGIN milestone) do the same " +
+      'by themselves. 404: no such parcel on the order; 409: the parcel has not left yet or ' +
+      'its booking was cancelled (`SHIPMENT_NOT_RETURNABLE`).',
+  })
+  @ApiParam(ORDER_REF_PARAM)
+  @ApiParam({ name: 'docketNumber', description: "The parcel's tracking number" })
+  @ApiEnvelope(OrderDto)
+  @ApiErrors(400, 404, 409)
+  recordReturn(
+    @CurrentUser() admin: AuthUser,
+    @Param('orderId') orderId: string,
+    @Param('docketNumber') docketNumber: string,
+    @Body() dto: RecordReturnDto,
+  ): Promise<OrderDto> {
+    return this.shipping.recordReturn(orderId, docketNumber, admin, dto.note);
   }
 }

@@ -2,40 +2,45 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ValidationFailedError } from '../common/errors/domain-error.js';
+import { errorMessage } from '../common/errors/error-message.js';
 import type { AllConfig } from '../config/index.js';
+import type {
+  CourierProvider,
+  CreateShipmentInput,
+} from '../courier/courier-provider.interface.js';
+import { CourierRegistry } from '../courier/courier-registry.js';
+import { CourierCapabilityError } from '../courier/courier.errors.js';
+import { matchesRule } from '../courier/docket-rules.js';
 import { KeyedMutex } from '../products/keyed-mutex.js';
-import type { CreateShipmentInput } from '../sequel247/sequel247-client.interface.js';
 import { TrackingService } from '../tracking/tracking.service.js';
 import { DocketAlreadyUsedError } from '../tracking/tracking.errors.js';
 import type { OrderDto } from './dto/order.dto.js';
 import type { ShipOrderDto } from './dto/ship-order.dto.js';
-import { SHIPPABLE_STATUSES } from './order-state-machine.js';
-import { OrderStatus, StatusChangeSource } from './order-status.js';
-import {
-  IllegalStatusTransitionError,
-  OrderAlreadyShippedError,
-  ShipmentInProgressError,
-} from './orders.errors.js';
-import { isShippable, OrdersService, StatusChangeContext } from './orders.service.js';
-import type { LeanOrder, ShipmentRequest } from './schemas/order.schema.js';
-import { errorMessage } from '../common/errors/error-message.js';
+import { isLive, linesToShip, shipmentsOf, unshippedByProduct } from './order-fulfilment.js';
+import { OrderShipmentsService } from './order-shipments.service.js';
+import { StatusChangeSource } from './order-status.js';
+import { OrdersService, type StatusChangeContext } from './orders.service.js';
+import { type OrderShipment, ShipmentStage } from './schemas/order-shipment.schema.js';
+import type { LeanOrder } from './schemas/order.schema.js';
 
-const DEFAULT_COURIER = 'Sequel247';
 const DEFAULT_PARCEL_GRAMS = 100;
 const REPAIR_BATCH = 100;
 const REPAIR_ACTOR = 'shipping-repair';
 
 /**
- * Ships orders: with a docket the admin has, or by booking with the courier. No transactions,
- * so the writes go in an order that a crash cannot leave ambiguous:
+ * Ships parcels of orders: any subset of the units not yet shipped, each parcel with its own
+ * courier and docket (one the admin has, or one the courier issues when Docket books it). No
+ * transactions, so each parcel goes through steps a crash cannot leave ambiguous:
  *
- * 1. the shipment request (docket, courier, who, when) is recorded on the order;
+ * 1. the parcel (lines, docket, courier, who, when) is claimed on the order — one conditional
+ *    write, so no unit is ever in two parcels (see OrderShipmentsService);
  * 2. the tracking record is created (its unique docket is what stops two orders sharing one);
- * 3. the order moves to `shipped` with its docket;
- * 4. the courier is polled once (a failure there leaves the tracking due for the next pass).
+ * 3. the parcel is marked shipped; the order moves to `shipped` once every unit has left;
+ * 4. a polled courier is asked once (a failure there leaves the tracking due for the next pass).
  *
- * Repeating the call resumes from wherever it stopped; so does `repairHalfShipped`, which runs
- * after every tracking sync pass for requests older than `SHIPPING_REPAIR_AFTER_SECONDS`.
+ * Repeating the call (same docket, or a booking) resumes from wherever it stopped; so does
+ * `repairHalfShipped`, which runs after every tracking sync pass for parcels requested more than
+ * `SHIPPING_REPAIR_AFTER_SECONDS` ago.
  */
 @Injectable()
 export class OrderShippingService {
@@ -45,27 +50,51 @@ export class OrderShippingService {
 
   constructor(
     private readonly orders: OrdersService,
+    private readonly shipments: OrderShipmentsService,
     private readonly tracking: TrackingService,
+    private readonly couriers: CourierRegistry,
     private readonly config: ConfigService<AllConfig, true>,
   ) {}
 
   /**
-   * @throws ValidationFailedError | OrderNotFoundError | OrderAlreadyShippedError |
-   *   ShipmentInProgressError | IllegalStatusTransitionError | DocketAlreadyUsedError |
-   *   Sequel247Error (booking)
+   * @throws ValidationFailedError | UnknownCourierError | CourierCapabilityError |
+   *   OrderNotFoundError | OrderAlreadyShippedError | ShipmentInProgressError |
+   *   QuantityNotShippableError | IllegalStatusTransitionError | DocketAlreadyUsedError |
+   *   the courier's booking errors
    */
   async ship(ref: string, dto: ShipOrderDto, admin: AuthUser): Promise<OrderDto> {
+    const courier = this.couriers.get(
+      dto.courierService ?? this.couriers.defaultProvider.courierService,
+    );
+    this.validate(dto, courier);
+    const orderId = String((await this.orders.findForShipping(ref))._id);
+    return this.flows.run(orderId, () => this.shipOne(orderId, dto, courier, admin));
+  }
+
+  private validate(dto: ShipOrderDto, courier: CourierProvider): void {
     if (dto.book === true && dto.docketNumber !== undefined) {
       throw new ValidationFailedError([
         { field: 'book', messages: ['book cannot be true when a docketNumber is given'] },
       ]);
     }
-    const orderId = String((await this.orders.findForShipping(ref))._id);
-    return this.flows.run(orderId, () => this.shipOne(orderId, dto, admin));
+    if (dto.book === true && !courier.capabilities.booking) {
+      throw new CourierCapabilityError(courier.courierService, 'booking');
+    }
+    if (dto.docketNumber !== undefined && !matchesRule(courier.docketRule, dto.docketNumber)) {
+      throw new ValidationFailedError([
+        { field: 'docketNumber', messages: [`docketNumber ${courier.docketRule.description}`] },
+      ]);
+    }
   }
 
-  private async shipOne(orderId: string, dto: ShipOrderDto, admin: AuthUser): Promise<OrderDto> {
-    let order = await this.orders.findForShipping(orderId);
+  private async shipOne(
+    orderId: string,
+    dto: ShipOrderDto,
+    courier: CourierProvider,
+    admin: AuthUser,
+  ): Promise<OrderDto> {
+    const order = await this.orders.findForShipping(orderId);
+    const parcels = shipmentsOf(order);
     const wanted = dto.docketNumber ?? null; // null: book one
     const context: StatusChangeContext = {
       source: StatusChangeSource.Admin,
@@ -73,69 +102,120 @@ export class OrderShippingService {
       note: dto.note ?? null,
     };
 
-    if (order.trackingNumber) {
-      if (!this.isRepeat(order, wanted)) {
-        throw new OrderAlreadyShippedError(order.orderNumber, order.trackingNumber);
-      }
+    const repeat = this.repeatOf(order, parcels, dto, wanted, courier);
+    if (repeat) {
       // The same call again: make sure every step happened, and answer as before.
-      await this.complete(order, this.requestOf(order), context);
+      await this.complete(order, repeat, context);
       return this.orders.toView(await this.orders.findForShipping(orderId));
     }
-    if (!isShippable(order)) {
-      throw new IllegalStatusTransitionError(order.status, OrderStatus.Shipped, order.orderNumber);
+    // Checked before booking, so a booking is never made for units that cannot ship.
+    this.shipments.assertCanTakeParcel(order, parcels, dto.items);
+    if (wanted) await this.assertDocketFree(wanted, order);
+    const docket = wanted ?? (await this.book(order, parcels, dto, courier));
+    let claimed: { order: LeanOrder; shipment: OrderShipment };
+    try {
+      claimed = await this.shipments.request(
+        orderId,
+        {
+          docketNumber: docket,
+          courierService: courier.courierService,
+          carrierName: dto.carrierName ?? null,
+          booked: wanted === null,
+          requestedBy: admin.id,
+          note: dto.note ?? null,
+          requested: dto.items,
+        },
+        context,
+        order,
+      );
+    } catch (error) {
+      // Another request took the units first: the booking is not needed.
+      if (wanted === null) await this.cancelUnusedBooking(courier, docket, order.orderNumber);
+      throw error;
     }
-
-    let request = order.shipment;
-    if (request) {
-      if (!this.isRepeat(order, wanted)) {
-        throw new ShipmentInProgressError(order.orderNumber, request.docketNumber);
-      }
-    } else {
-      if (wanted) await this.assertDocketFree(wanted, order);
-      const docket = wanted ?? (await this.book(order, dto));
-      order = await this.orders.recordShipmentRequest(orderId, {
-        docketNumber: docket,
-        courierService: dto.courierService ?? DEFAULT_COURIER,
-        booked: wanted === null,
-        requestedBy: admin.id,
-        requestedAt: new Date(),
-      });
-      if (order.shipment?.docketNumber !== docket) {
-        // Another instance recorded its request first.
-        if (wanted === null) await this.cancelUnusedBooking(docket, order.orderNumber);
-        throw new ShipmentInProgressError(order.orderNumber, order.shipment?.docketNumber ?? '');
-      }
-      request = order.shipment;
-    }
-
-    await this.complete(order, request, context);
-    await this.tracking.syncNowQuietly(request.docketNumber);
+    const shipped = await this.complete(claimed.order, claimed.shipment, context);
+    if (!courier.capabilities.polling) return this.orders.toView(shipped);
+    // The first poll's events may have moved the order on: show it as it is now.
+    await this.tracking.syncNowQuietly(docket);
     return this.orders.toView(await this.orders.findForShipping(orderId));
   }
 
   /**
-   * Completes shipments whose request was recorded long enough ago but whose order never reached
-   * `shipped`. Returns how many it completed.
+   * The parcel this call asks for again, if any: one with the same docket, or (for a booking
+   * with no lines named) a booked parcel not finished yet, or the last booked parcel when nothing
+   * is left to ship.
+   */
+  private repeatOf(
+    order: LeanOrder,
+    parcels: OrderShipment[],
+    dto: ShipOrderDto,
+    wanted: string | null,
+    courier: CourierProvider,
+  ): OrderShipment | null {
+    if (wanted !== null) {
+      const same = parcels.find((p) => p.docketNumber === wanted);
+      if (same && same.courierService !== courier.courierService) {
+        throw new DocketAlreadyUsedError(wanted);
+      }
+      return same ?? null;
+    }
+    if (dto.items) return null;
+    const booked = parcels.filter((p) => p.booked && p.courierService === courier.courierService);
+    const unfinished = booked.find((p) => p.stage === ShipmentStage.Requested);
+    if (unfinished) return unfinished;
+    const nothingLeft = [...unshippedByProduct(order, parcels).values()].every((q) => q === 0);
+    return nothingLeft && booked.length > 0 ? booked[booked.length - 1] : null;
+  }
+
+  /**
+   * An admin records that a parcel came back to the store: its units go back in stock once and
+   * the order becomes `returned` when every shipped unit is back. Repeating it changes nothing.
+   * @throws OrderNotFoundError | ShipmentNotFoundError | ShipmentNotReturnableError
+   */
+  async recordReturn(
+    ref: string,
+    docketNumber: string,
+    admin: AuthUser,
+    note?: string,
+  ): Promise<OrderDto> {
+    const orderId = String((await this.orders.findForShipping(ref))._id);
+    const { order } = await this.flows.run(orderId, () =>
+      this.shipments.recordReturn(orderId, docketNumber, {
+        source: StatusChangeSource.Admin,
+        actor: admin.id,
+        note: note ?? `Parcel ${docketNumber} returned to the store`,
+      }),
+    );
+    return this.orders.toView(order);
+  }
+
+  /**
+   * Completes parcels requested long enough ago whose ship steps never finished. Returns how
+   * many it completed.
    */
   async repairHalfShipped(): Promise<number> {
     const { shippingRepairAfterSeconds } = this.config.getOrThrow('orders', { infer: true });
     const before = new Date(Date.now() - shippingRepairAfterSeconds * 1000);
-    const stuck = await this.orders.findHalfShipped(before, REPAIR_BATCH);
+    const stuck = await this.shipments.findInterrupted(before, REPAIR_BATCH);
     let repaired = 0;
     for (const candidate of stuck) {
       const orderId = String(candidate._id);
       try {
-        const done = await this.flows.run(orderId, async () => {
+        repaired += await this.flows.run(orderId, async () => {
           const order = await this.orders.findForShipping(orderId);
-          if (!order.shipment || !SHIPPABLE_STATUSES.includes(order.status)) return false;
-          await this.complete(order, order.shipment, {
-            source: StatusChangeSource.System,
-            actor: REPAIR_ACTOR,
-            note: 'Completed a shipment that was interrupted',
-          });
-          return true;
+          let done = 0;
+          for (const parcel of shipmentsOf(order)) {
+            if (parcel.stage !== ShipmentStage.Requested || !isLive(parcel)) continue;
+            if (parcel.requestedAt.getTime() > before.getTime()) continue;
+            await this.complete(order, parcel, {
+              source: StatusChangeSource.System,
+              actor: REPAIR_ACTOR,
+              note: 'Completed a shipment that was interrupted',
+            });
+            done += 1;
+          }
+          return done;
         });
-        if (done) repaired += 1;
       } catch (error) {
         this.logger.error(
           `Could not complete the shipment of order ${orderId}: ${errorMessage(error)}`,
@@ -146,12 +226,12 @@ export class OrderShippingService {
     return repaired;
   }
 
-  /** Steps 2 and 3; both idempotent. */
+  /** Steps 2 and 3; both idempotent. Returns the order as stored afterwards. */
   private async complete(
     order: LeanOrder,
-    request: ShipmentRequest,
+    parcel: OrderShipment,
     context: StatusChangeContext,
-  ): Promise<void> {
+  ): Promise<LeanOrder> {
     const orderId = String(order._id);
     try {
       await this.tracking.registerShipment({
@@ -159,49 +239,37 @@ export class OrderShippingService {
         orderNumber: order.orderNumber,
         userId: String(order.user),
         customerEmail: order.customerEmail,
-        items: order.items.map((item) => ({
-          product: String(item.product),
-          sku: item.sku,
-          name: item.name,
-          quantity: item.quantity,
+        items: parcel.lines.map((line) => ({
+          product: String(line.product),
+          sku: line.sku,
+          name: line.name,
+          quantity: line.quantity,
         })),
-        docketNumber: request.docketNumber,
-        courierService: request.courierService,
+        docketNumber: parcel.docketNumber,
+        courierService: parcel.courierService,
       });
     } catch (error) {
       if (error instanceof DocketAlreadyUsedError) {
-        await this.orders.dropShipmentRequest(orderId, request.docketNumber);
+        await this.shipments.drop(orderId, parcel.docketNumber, context);
       }
       throw error;
     }
+    const carrier = parcel.carrierName
+      ? `${parcel.courierService} (${parcel.carrierName})`
+      : parcel.courierService;
+    const units = parcel.lines.reduce((sum, line) => sum + line.quantity, 0);
     const note =
       context.note ??
-      (request.booked
-        ? `Booked with ${request.courierService}: docket ${request.docketNumber}`
-        : `Shipped with ${request.courierService} docket ${request.docketNumber}`);
-    await this.orders.markShipped(orderId, request.docketNumber, request.courierService, {
-      ...context,
-      note,
-    });
-  }
-
-  /** Whether this call asks for what the order already has (same docket, or a booking). */
-  private isRepeat(order: LeanOrder, wanted: string | null): boolean {
-    const docket = order.trackingNumber ?? order.shipment?.docketNumber;
-    if (wanted !== null) return wanted === docket;
-    return order.shipment?.booked === true && order.shipment.docketNumber === docket;
-  }
-
-  private requestOf(order: LeanOrder): ShipmentRequest {
-    if (order.shipment) return order.shipment;
-    // Shipped before shipment requests were recorded (or by hand with a docket): rebuild it.
-    return {
-      docketNumber: order.trackingNumber ?? '',
-      courierService: order.courierService ?? DEFAULT_COURIER,
-      booked: false,
-      requestedBy: '',
-      requestedAt: order.updatedAt,
-    };
+      (parcel.booked
+        ? `Booked with ${carrier}: docket ${parcel.docketNumber} (${units} unit(s))`
+        : `Shipped with ${carrier} docket ${parcel.docketNumber} (${units} unit(s))`);
+    const { order: shipped } = await this.shipments.markShipped(
+      orderId,
+      parcel.docketNumber,
+      { ...context, note },
+      order,
+    );
+    return shipped;
   }
 
   private async assertDocketFree(docket: string, order: LeanOrder): Promise<void> {
@@ -211,9 +279,16 @@ export class OrderShippingService {
   }
 
   /** Books the parcel with the courier; nothing is written if this fails. */
-  private async book(order: LeanOrder, dto: ShipOrderDto): Promise<string> {
+  private async book(
+    order: LeanOrder,
+    parcels: OrderShipment[],
+    dto: ShipOrderDto,
+    courier: CourierProvider,
+  ): Promise<string> {
     const address = order.shippingAddress;
     const grams = dto.weightGrams ?? DEFAULT_PARCEL_GRAMS;
+    const { lines } = linesToShip(order, parcels, dto.items);
+    const price = new Map(order.items.map((i) => [String(i.product), i.unitPricePaise]));
     const input: CreateShipmentInput = {
       reference: order.orderNumber,
       serviceType: 'valuable',
@@ -226,19 +301,30 @@ export class OrderShippingService {
       },
       netWeightGrams: grams,
       grossWeightGrams: grams,
-      netValuePaise: order.subtotalPaise,
+      netValuePaise: lines.reduce(
+        (sum, l) => sum + (price.get(String(l.product)) ?? 0) * l.quantity,
+        0,
+      ),
       codValuePaise: 0,
       packages: dto.packages ?? 1,
       ...(dto.pickUpDate ? { pickUpDate: dto.pickUpDate } : {}),
     };
-    const booked = await this.tracking.bookShipment(input);
+    const booked = await this.tracking.bookShipment(courier.courierService, input);
     this.logger.log(`Booked docket ${booked.docketNumber} for order ${order.orderNumber}`);
     return booked.docketNumber;
   }
 
-  private async cancelUnusedBooking(docket: string, orderNumber: string): Promise<void> {
+  private async cancelUnusedBooking(
+    courier: CourierProvider,
+    docket: string,
+    orderNumber: string,
+  ): Promise<void> {
     try {
-      await this.tracking.cancelBooking(docket, `Duplicate booking for order ${orderNumber}`);
+      await this.tracking.cancelBooking(
+        courier.courierService,
+        docket,
+        `Duplicate booking for order ${orderNumber}`,
+      );
     } catch (error) {
       this.logger.error(
         `Docket ${docket} was booked for ${orderNumber} but not used, and cancelling it failed: ${errorMessage(error)}`,

@@ -11,9 +11,10 @@ import {
   ApiPaginatedEnvelope,
 } from '../common/swagger/api-responses.decorator.js';
 import { ListMyOrdersQueryDto } from './dto/list-orders.query.js';
-import { OrderDto } from './dto/order.dto.js';
+import { CustomerOrderDto } from './dto/order.dto.js';
 import { PlaceOrderDto } from './dto/place-order.dto.js';
 import { IDEMPOTENCY_KEY_HEADER, IdempotencyKey } from './idempotency-key.decorator.js';
+import { toCustomerView } from './order-view.assembler.js';
 import { OrdersService } from './orders.service.js';
 
 export const ORDER_REF_PARAM = {
@@ -41,41 +42,51 @@ export class OrdersController {
     required: false,
     description: 'Any unique string per intended order (e.g. a UUID), scoped to the caller',
   })
-  @ApiEnvelope(OrderDto, { status: 201, description: 'Order placed' })
-  @ApiEnvelope(OrderDto, { status: 200, description: 'Replay of an earlier Idempotency-Key' })
+  @ApiEnvelope(CustomerOrderDto, { status: 201, description: 'Order placed' })
+  @ApiEnvelope(CustomerOrderDto, {
+    status: 200,
+    description: 'Replay of an earlier Idempotency-Key',
+  })
   @ApiErrors(400, 404, 409)
   async place(
     @CurrentUser() user: AuthUser,
     @Body() dto: PlaceOrderDto,
     @IdempotencyKey() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<OrderDto> {
+  ): Promise<CustomerOrderDto> {
     const { order, replayed } = await this.orders.place(user, dto, idempotencyKey);
     if (replayed) res.status(200).setHeader('Idempotent-Replayed', 'true');
-    return order;
+    return toCustomerView(order);
   }
 
   // Static paths before `:orderId`.
   @Get('my')
   @Auth()
   @ApiOperation({ summary: "The caller's orders, newest first; filter by status" })
-  @ApiPaginatedEnvelope(OrderDto)
+  @ApiPaginatedEnvelope(CustomerOrderDto)
   @ApiErrors(400)
-  listMine(
+  async listMine(
     @CurrentUser() user: AuthUser,
     @Query() query: ListMyOrdersQueryDto,
-  ): Promise<Page<OrderDto>> {
-    return this.orders.listMine(user.id, query);
+  ): Promise<Page<CustomerOrderDto>> {
+    const page = await this.orders.listMine(user.id, query);
+    return { ...page, items: page.items.map(toCustomerView) };
   }
 
   @Get(':orderId')
   @Auth()
-  @ApiOperation({ summary: 'One order (own orders for customers; any for admins)' })
+  @ApiOperation({
+    summary: 'One order, as its customer sees it (own orders for customers; any for admins)',
+    description: 'Admins get who made each status change from `GET /orders/admin/{orderId}`.',
+  })
   @ApiParam(ORDER_REF_PARAM)
-  @ApiEnvelope(OrderDto)
+  @ApiEnvelope(CustomerOrderDto)
   @ApiErrors(404)
-  get(@CurrentUser() user: AuthUser, @Param('orderId') orderId: string): Promise<OrderDto> {
-    return this.orders.getForViewer(user, orderId);
+  async get(
+    @CurrentUser() user: AuthUser,
+    @Param('orderId') orderId: string,
+  ): Promise<CustomerOrderDto> {
+    return toCustomerView(await this.orders.getForViewer(user, orderId));
   }
 
   @Post(':orderId/cancel')
@@ -84,13 +95,19 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Cancel own order while pending or processing',
     description:
-      'Puts the units back in stock exactly once. Cancelling an already cancelled order ' +
-      'changes nothing and returns it; a shipped or delivered order is a 409.',
+      'Puts the units back in stock exactly once. When some parcels have already left, only ' +
+      'the units not in any parcel are cancelled (see `fulfilment.cancelled`) and the order ' +
+      'follows its parcels (e.g. `shipped`); with nothing left unshipped it is a 409. ' +
+      'Cancelling an already cancelled order changes nothing and returns it; a shipped or ' +
+      'delivered order is a 409.',
   })
   @ApiParam(ORDER_REF_PARAM)
-  @ApiEnvelope(OrderDto)
+  @ApiEnvelope(CustomerOrderDto)
   @ApiErrors(404, 409)
-  cancel(@CurrentUser() user: AuthUser, @Param('orderId') orderId: string): Promise<OrderDto> {
-    return this.orders.cancelByCustomer(user, orderId);
+  async cancel(
+    @CurrentUser() user: AuthUser,
+    @Param('orderId') orderId: string,
+  ): Promise<CustomerOrderDto> {
+    return toCustomerView(await this.orders.cancelByCustomer(user, orderId));
   }
 }

@@ -72,3 +72,40 @@ export class ShipmentInProgressError extends DomainError {
     );
   }
 }
+
+/** A ship request asks for more units of a line than are left to ship (or for a product not on the order). */
+export class QuantityNotShippableError extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'QUANTITY_NOT_SHIPPABLE';
+
+  constructor(
+    orderNumber: string,
+    readonly lines: Array<{ product: string; requested: number; available: number }>,
+  ) {
+    super(
+      `Order ${orderNumber} cannot ship ${lines
+        .map((l) => `${l.requested} of product ${l.product} (${l.available} left to ship)`)
+        .join(', ')}`,
+      { orderNumber, lines },
+    );
+  }
+}
+
+export class ShipmentNotFoundError extends DomainError {
+  readonly kind = 'not_found';
+  readonly code = 'SHIPMENT_NOT_FOUND';
+
+  constructor(orderNumber: string, docketNumber: string) {
+    super(`Order ${orderNumber} has no shipment ${docketNumber}`, { orderNumber, docketNumber });
+  }
+}
+
+/** The shipment cannot be returned in its state (not yet left, or cancelled by the courier). */
+export class ShipmentNotReturnableError extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'SHIPMENT_NOT_RETURNABLE';
+
+  constructor(docketNumber: string, reason: string) {
+    super(`Shipment ${docketNumber} cannot be returned: ${reason}`, { docketNumber });
+  }
+}

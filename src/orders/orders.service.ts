@@ -5,15 +5,10 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo, trusted } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ValidationFailedError } from '../common/errors/domain-error.js';
-import {
-  newOutboxKey,
-  type OutboxEntry,
-  OutboxEntriesWrittenEvent,
-} from '../common/outbox/outbox-entry.js';
+import { type OutboxEntry, OutboxEntriesWrittenEvent } from '../common/outbox/outbox-entry.js';
 import { Page, skipFor } from '../common/pagination/pagination.js';
 import type { AllConfig } from '../config/index.js';
 import { ProductInactiveError, ProductNotFoundError } from '../products/products.errors.js';
-import { KeyedMutex } from '../products/keyed-mutex.js';
 import { ProductsService, StockLine } from '../products/products.service.js';
 import { Role } from '../users/role.enum.js';
 import type { AdminListOrdersQueryDto, ListMyOrdersQueryDto } from './dto/list-orders.query.js';
@@ -27,24 +22,22 @@ import {
   requestFingerprint,
 } from './order-lines.js';
 import { generateOrderNumber } from './order-number.js';
-import type { TrackingStatus } from '../sequel247/tracking-status.js';
-import { courierMoves } from './courier-status.map.js';
-import {
-  checkTransition,
-  releasesStock,
-  SHIPPABLE_STATUSES,
-  STOCK_HOLDING_STATUSES,
-} from './order-state-machine.js';
+import { createdEntry, statusChangedEntry } from './order-outbox-entries.js';
+import { OrderWriteLock } from './order-write-lock.js';
+import { checkTransition, releasesStock, STOCK_HOLDING_STATUSES } from './order-state-machine.js';
 import { OrderStatus, StatusChangeSource } from './order-status.js';
+import { shipmentsOf } from './order-fulfilment.js';
+import { OrderShipmentsService } from './order-shipments.service.js';
+import { OrderSummaries } from './order-summaries.service.js';
 import { OrderViewAssembler } from './order-view.assembler.js';
 import {
   IdempotencyKeyReusedError,
   IllegalStatusTransitionError,
-  OrderAlreadyShippedError,
   OrderBusyError,
   OrderNotFoundError,
 } from './orders.errors.js';
-import { LeanOrder, Order, ShipmentRequest, StatusChange } from './schemas/order.schema.js';
+import { LeanOrder, Order, StatusChange } from './schemas/order.schema.js';
+import { isDuplicateKeyError } from '../common/database/duplicate-key.js';
 
 /** Who is changing an order's status, and why; becomes a `statusHistory` entry. */
 export interface StatusChangeContext {
@@ -69,18 +62,6 @@ const ORDER_NUMBER_ATTEMPTS = 5;
 /** Conditional updates lost to concurrent changes before giving up with 409. */
 const STATUS_CHANGE_ATTEMPTS = 5;
 const OBJECT_ID = /^[a-f\d]{24}$/i;
-
-function isDuplicateKey(error: unknown): boolean {
-  return error instanceof mongo.MongoServerError && error.code === 11000;
-}
-
-/** Whether a docket can be attached to the order now (see `recordShipmentRequest`). */
-export function isShippable(order: Pick<LeanOrder, 'status' | 'trackingNumber'>): boolean {
-  return (
-    SHIPPABLE_STATUSES.includes(order.status) ||
-    (order.status === OrderStatus.Shipped && !order.trackingNumber)
-  );
-}
 
 /** An order reference from a URL: its id, or its order number. */
 function refFilter(ref: string): Record<string, unknown> {
@@ -108,12 +89,13 @@ export class OrdersService {
    * Every update of one order document goes through here (FerretDB updates are not isolated;
    * see KeyedMutex). Other modules change orders only by calling this service.
    */
-  private readonly writes = new KeyedMutex();
-
   constructor(
     @InjectModel(Order.name) private readonly orders: Model<Order>,
+    private readonly writes: OrderWriteLock,
     private readonly products: ProductsService,
+    private readonly summaries: OrderSummaries,
     private readonly view: OrderViewAssembler,
+    private readonly shipments: OrderShipmentsService,
     private readonly config: ConfigService<AllConfig, true>,
     private readonly events: EventEmitter2,
   ) {}
@@ -177,7 +159,7 @@ export class OrdersService {
       return { order: await this.view.one(created), replayed: false };
     } catch (error) {
       await this.putBack(lines, 'an order that could not be stored');
-      if (idempotency && isDuplicateKey(error)) {
+      if (idempotency && isDuplicateKeyError(error)) {
         // A concurrent request with the same key stored its order first.
         const earlier = await this.findByScope(idempotency.scope);
         if (earlier) return this.replay(earlier, idempotency.fingerprint);
@@ -198,13 +180,13 @@ export class OrdersService {
   /** The caller's orders, newest first. */
   async listMine(userId: string, query: ListMyOrdersQueryDto): Promise<Page<OrderDto>> {
     const filter: Record<string, unknown> = { user: userId };
-    if (query.status?.length) filter.status = trusted({ $in: query.status });
+    if (query.status?.length) filter.status = statusFilter(query.status);
     return this.page(filter, SORTS['-createdAt'], query);
   }
 
   async listForAdmin(query: AdminListOrdersQueryDto): Promise<Page<OrderDto>> {
     const filter: Record<string, unknown> = {};
-    if (query.status?.length) filter.status = trusted({ $in: query.status });
+    if (query.status?.length) filter.status = statusFilter(query.status);
     if (query.user) filter.user = query.user;
     if (query.orderNumber) filter.orderNumber = query.orderNumber;
     const createdAt = createdAtRange(query.from, query.to);
@@ -271,6 +253,14 @@ export class OrdersService {
       if (allowedFrom && !allowedFrom.includes(current.status)) {
         throw new IllegalStatusTransitionError(current.status, to, current.orderNumber);
       }
+      if (to === OrderStatus.Cancelled && shipmentsOf(current).length > 0) {
+        // Parcels have left: only the units in none of them are cancelled.
+        const { order } = await this.shipments.cancelUnshipped(String(current._id), {
+          ...context,
+          note: context.note ?? 'Cancelled the units not yet shipped',
+        });
+        return order;
+      }
       const entry: StatusChange = {
         from: current.status,
         to,
@@ -280,10 +270,18 @@ export class OrdersService {
         note: context.note ?? null,
       };
       const record = statusChangedEntry(current, entry);
-      const updated = await this.writes.run(String(current._id), () =>
-        this.orders
+      const updated = await this.writes.run(String(current._id), async () => {
+        const after = await this.orders
           .findOneAndUpdate(
-            { _id: current._id, status: current.status },
+            {
+              _id: current._id,
+              status: current.status,
+              // A parcel claimed since the read changes what a cancel may release: re-judge.
+              shipmentsVersion:
+                current.shipmentsVersion === undefined
+                  ? trusted({ $exists: false })
+                  : current.shipmentsVersion,
+            },
             {
               $set: { status: to, ...extraSet },
               // The change and its outbox record in one single-document update.
@@ -291,8 +289,11 @@ export class OrdersService {
             },
             { returnDocument: 'after' },
           )
-          .lean<LeanOrder>(),
-      );
+          .lean<LeanOrder>();
+        // Inside the order's lock, so this instance stores its summaries in write order.
+        if (after) await this.summaries.record(after);
+        return after;
+      });
       if (!updated) continue;
       this.outboxWritten(updated._id);
       if (releasesStock(current.status, to)) await this.releaseOrderStock(updated);
@@ -312,160 +313,6 @@ export class OrdersService {
 
   async toView(order: LeanOrder): Promise<OrderDto> {
     return this.view.one(order);
-  }
-
-  /**
-   * Records the admin's shipment request on a shippable order that has none yet: the first,
-   * durable step of shipping. Returns the order as stored afterwards; when another request won
-   * the race, the order carries that request instead (the caller compares dockets).
-   * @throws IllegalStatusTransitionError when the order is no longer shippable
-   */
-  async recordShipmentRequest(orderId: string, request: ShipmentRequest): Promise<LeanOrder> {
-    const updated = await this.writes.run(orderId, () =>
-      this.orders
-        .findOneAndUpdate(
-          {
-            _id: orderId,
-            // `shipped` without a docket: moved by hand; the docket can still be attached.
-            status: trusted({ $in: [...SHIPPABLE_STATUSES, OrderStatus.Shipped] }),
-            trackingNumber: trusted({ $exists: false }),
-            shipment: trusted({ $exists: false }),
-          },
-          // Bookkeeping until the order actually ships.
-          { $set: { shipment: request } },
-          { returnDocument: 'after', timestamps: false },
-        )
-        .lean<LeanOrder>(),
-    );
-    if (updated) return updated;
-    const current = await this.findForShipping(orderId);
-    if (!current.shipment && !isShippable(current)) {
-      throw new IllegalStatusTransitionError(
-        current.status,
-        OrderStatus.Shipped,
-        current.orderNumber,
-      );
-    }
-    return current;
-  }
-
-  /** Forgets a shipment request that could not go ahead (its docket belongs to another order). */
-  async dropShipmentRequest(orderId: string, docketNumber: string): Promise<void> {
-    await this.writes.run(orderId, () =>
-      this.orders.updateOne(
-        {
-          _id: orderId,
-          'shipment.docketNumber': docketNumber,
-          status: trusted({ $in: SHIPPABLE_STATUSES }),
-        },
-        { $unset: { shipment: 1 } },
-        { timestamps: false },
-      ),
-    );
-  }
-
-  /**
-   * Moves a shippable order to `shipped` with its docket (`trackingNumber`) and courier, or,
-   * when the courier's events already moved it on, only fills in the docket. Idempotent.
-   * @throws OrderAlreadyShippedError (another docket) | IllegalStatusTransitionError
-   */
-  async markShipped(
-    orderId: string,
-    docketNumber: string,
-    courierService: string,
-    context: StatusChangeContext,
-  ): Promise<LeanOrder> {
-    for (let attempt = 0; attempt < STATUS_CHANGE_ATTEMPTS; attempt++) {
-      const current = await this.findForShipping(orderId);
-      if (current.trackingNumber && current.trackingNumber !== docketNumber) {
-        throw new OrderAlreadyShippedError(current.orderNumber, current.trackingNumber);
-      }
-      if (SHIPPABLE_STATUSES.includes(current.status)) {
-        return this.transition({ _id: orderId }, orderId, OrderStatus.Shipped, context, {
-          trackingNumber: docketNumber,
-          courierService,
-        });
-      }
-      if (current.status === OrderStatus.Cancelled) {
-        throw new IllegalStatusTransitionError(
-          current.status,
-          OrderStatus.Shipped,
-          current.orderNumber,
-        );
-      }
-      if (current.trackingNumber === docketNumber) return current;
-      const filled = await this.writes.run(orderId, () =>
-        this.orders
-          .findOneAndUpdate(
-            { _id: orderId, status: current.status, trackingNumber: trusted({ $exists: false }) },
-            { $set: { trackingNumber: docketNumber, courierService } },
-            { returnDocument: 'after' },
-          )
-          .lean<LeanOrder>(),
-      );
-      if (filled) return filled;
-    }
-    throw new OrderBusyError(orderId);
-  }
-
-  /**
-   * Brings an order up to what the courier reports for its docket, through the state machine:
-   * only forwards (a stale poll cannot undo `delivered`), idempotent, recorded with source
-   * `courier`. Returns the statuses it moved through (none when nothing was to be done).
-   */
-  async applyCourierStatus(
-    orderId: string,
-    docketNumber: string,
-    courierService: string,
-    status: TrackingStatus,
-    note: string,
-  ): Promise<OrderStatus[]> {
-    const order = await this.orders.findById(orderId).lean<LeanOrder>();
-    if (!order) {
-      this.logger.warn(`Courier update for docket ${docketNumber}: order ${orderId} not found`);
-      return [];
-    }
-    const docketOfOrder = order.trackingNumber ?? order.shipment?.docketNumber;
-    if (docketOfOrder !== docketNumber) {
-      this.logger.warn(
-        `Courier update for docket ${docketNumber} ignored: order ${order.orderNumber} ships with ${docketOfOrder ?? 'no docket'}`,
-      );
-      return [];
-    }
-    const context: StatusChangeContext = {
-      source: StatusChangeSource.Courier,
-      actor: courierService,
-      note,
-    };
-    const moved: OrderStatus[] = [];
-    for (const step of courierMoves(order.status, status)) {
-      const extra: OrderExtraSet =
-        step === OrderStatus.Shipped && !order.trackingNumber
-          ? { trackingNumber: docketNumber, courierService }
-          : {};
-      try {
-        await this.transition({ _id: orderId }, orderId, step, context, extra);
-        moved.push(step);
-      } catch (error) {
-        if (!(error instanceof IllegalStatusTransitionError)) throw error;
-        // Someone else moved the order meanwhile; what it is now is what stands.
-        this.logger.warn(`Courier update for ${order.orderNumber} not applied: ${error.message}`);
-        break;
-      }
-    }
-    return moved;
-  }
-
-  /** Orders with a shipment request older than `before` that never reached `shipped`. */
-  async findHalfShipped(before: Date, limit: number): Promise<LeanOrder[]> {
-    return this.orders
-      .find({
-        status: trusted({ $in: SHIPPABLE_STATUSES }),
-        'shipment.requestedAt': trusted({ $lte: before }),
-      })
-      .sort({ 'shipment.requestedAt': 1 })
-      .limit(limit)
-      .lean<LeanOrder[]>();
   }
 
   // ---- Transactional outbox (relayed by the Notifications module) ----
@@ -553,16 +400,19 @@ export class OrdersService {
       try {
         const _id = new mongo.ObjectId();
         const orderNumber = generateOrderNumber();
-        const created = await this.orders.create({
-          ...draft,
-          _id,
-          orderNumber,
-          outbox: [createdEntry(String(_id), orderNumber, draft)],
-        });
+        const created = (
+          await this.orders.create({
+            ...draft,
+            _id,
+            orderNumber,
+            outbox: [createdEntry(String(_id), orderNumber, draft)],
+          })
+        ).toObject<LeanOrder>();
+        await this.summaries.record(created);
         this.outboxWritten(_id);
-        return created.toObject();
+        return created;
       } catch (error) {
-        if (!isDuplicateKey(error) || attempt >= ORDER_NUMBER_ATTEMPTS) throw error;
+        if (!isDuplicateKeyError(error) || attempt >= ORDER_NUMBER_ATTEMPTS) throw error;
         // The other unique index: the caller turns it into a replay.
         if (idempotencyScope && (await this.findByScope(idempotencyScope))) throw error;
         this.logger.warn('Order number collision; retrying with a new number');
@@ -581,54 +431,29 @@ export class OrdersService {
     return { order: await this.view.one(order), replayed: true };
   }
 
-  /** One page: a find and a count, whatever the page size. */
+  /**
+   * One page: picked (and counted) on the slim order summaries, then only the page's orders
+   * read in full, each by `_id` (an index lookup on MongoDB and on FerretDB, where one `$in`
+   * would read the whole collection). Summaries found behind their orders are re-recorded.
+   */
   private async page(
     filter: Record<string, unknown>,
     sort: Record<string, 1 | -1>,
     query: { page: number; limit: number },
   ): Promise<Page<OrderDto>> {
-    const [orders, total] = await Promise.all([
-      this.orders
-        .find(filter)
-        .sort(sort)
-        .skip(skipFor(query))
-        .limit(query.limit)
-        .lean<LeanOrder[]>(),
-      this.orders.countDocuments(filter),
-    ]);
+    const { rows, total } = await this.summaries.page(filter, sort, skipFor(query), query.limit);
+    const found = await Promise.all(
+      rows.map((row) => this.orders.findById(row._id).lean<LeanOrder>()),
+    );
+    await this.summaries.healPage(rows, found);
+    const orders = found.filter((o): o is LeanOrder => o !== null);
     return { items: await this.view.many(orders), page: query.page, limit: query.limit, total };
   }
 }
 
-function statusChangedEntry(order: LeanOrder, change: StatusChange): OutboxEntry {
-  return {
-    key: newOutboxKey(change.at.getTime()),
-    type: 'order.status_changed',
-    orderId: String(order._id),
-    orderNumber: order.orderNumber,
-    userId: String(order.user),
-    occurredAt: change.at,
-    docSeq: order.statusHistory.length,
-    data: { from: change.from, to: change.to, source: change.source, note: change.note },
-  };
-}
-
-function createdEntry(
-  orderId: string,
-  orderNumber: string,
-  draft: Pick<Order, 'user' | 'statusHistory'>,
-): OutboxEntry {
-  const at = draft.statusHistory[0]?.at ?? new Date();
-  return {
-    key: newOutboxKey(at.getTime()),
-    type: 'order.created',
-    orderId,
-    orderNumber,
-    userId: String(draft.user),
-    occurredAt: at,
-    docSeq: 0,
-    data: { status: OrderStatus.Pending },
-  };
+/** One status as an equality (FerretDB pushes that down to its index; not `$in`). */
+function statusFilter(statuses: OrderStatus[]): unknown {
+  return statuses.length === 1 ? statuses[0] : trusted({ $in: statuses });
 }
 
 function createdAtRange(from?: string, to?: string): Record<string, Date> | undefined {

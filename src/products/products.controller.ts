@@ -14,6 +14,7 @@ import { AdminListProductsQueryDto, ListProductsQueryDto } from './dto/list-prod
 import { ProductDto } from './dto/product.dto.js';
 import { UpdateProductDto } from './dto/update-product.dto.js';
 import { ProductsService } from './products.service.js';
+import { Public } from '../auth/decorators/public.decorator.js';
 
 const ProductIdParam = () => ApiParam({ name: 'id', description: 'Product id' });
 
@@ -23,6 +24,7 @@ export class ProductsController {
   constructor(private readonly products: ProductsService) {}
 
   @Get()
+  @Public()
   @ApiOperation({ summary: 'Catalogue: active products by name; search by name or SKU' })
   @ApiPaginatedEnvelope(ProductDto)
   @ApiErrors(400)
@@ -41,6 +43,7 @@ export class ProductsController {
   }
 
   @Get(':id')
+  @Public()
   @ApiOperation({ summary: 'One active product' })
   @ProductIdParam()
   @ApiEnvelope(ProductDto)

@@ -13,6 +13,7 @@ import {
 } from './products.errors.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { Product } from './schemas/product.schema.js';
+import { isDuplicateKeyError } from '../common/database/duplicate-key.js';
 
 /** One line of stock to reserve or release. */
 export interface StockLine {
@@ -40,10 +41,6 @@ export interface NewProduct {
 
 type LeanProduct = Product & { _id: mongo.ObjectId };
 
-function isDuplicateKey(error: unknown): boolean {
-  return error instanceof mongo.MongoServerError && error.code === 11000;
-}
-
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -65,7 +62,7 @@ export class ProductsService {
       });
       return toProductDto(created.toObject());
     } catch (error) {
-      if (isDuplicateKey(error)) {
+      if (isDuplicateKeyError(error)) {
         throw new SkuTakenError(input.sku.toUpperCase());
       }
       throw error;
@@ -93,7 +90,7 @@ export class ProductsService {
       return result.upsertedCount > 0;
     } catch (error) {
       // Another process inserted the same SKU between our lookup and insert.
-      if (isDuplicateKey(error)) return false;
+      if (isDuplicateKeyError(error)) return false;
       throw error;
     }
   }

@@ -25,7 +25,7 @@ export function toPublicParcel(order: OrderDto): PublicParcelDto {
   const t = order.trackingInfo;
   return {
     orderNumber: order.orderNumber,
-    orderStatus: order.status,
+    orderStatus: order.orderStatus,
     items: order.items.map((item) => ({ name: item.name })),
     trackingInfo: {
       hasTracking: t.hasTracking,

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { ApiEnvelope, ApiErrors } from '../common/swagger/api-responses.decorator.js';
 import { PublicParcelDto } from './dto/public-parcel.dto.js';
 import { PublicLookupQueryDto } from './dto/public-lookup.query.js';
+import { Public } from '../auth/decorators/public.decorator.js';
 import { ParcelStreamService } from './parcel-stream.service.js';
 import { TooManyLookupsError } from './public-tracking.errors.js';
 import { PublicTrackingService } from './public-tracking.service.js';
@@ -15,6 +16,7 @@ const TOKEN_PARAM = {
 
 /** Tracking without an account. Public routes: no bearer token. */
 @ApiTags('public tracking')
+@Public()
 @Controller('track')
 export class PublicTrackingController {
   constructor(
@@ -65,7 +67,7 @@ export class PublicTrackingController {
   })
   @ApiParam({
     name: 'ref',
-    description: 'Order number (DKT-YYMMDD-XXXXXX) or 10-digit Sequel247 docket number',
+    description: 'Order number (DKT-YYMMDD-XXXXXX) or tracking (docket) number',
     example: 'DKT-261125-7KQ2XM',
   })
   @ApiEnvelope(PublicParcelDto)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TrackingScan } from '../sequel247/sequel247-client.interface.js';
-import { TrackingStatus } from '../sequel247/tracking-status.js';
+import type { TrackingScan } from '../courier/courier-provider.interface.js';
+import { TrackingStatus } from '../courier/tracking-status.js';
 import {
   canMoveTo,
   HistoryEntry,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
 import { leaseKey, TrackingLease } from './schemas/tracking-lease.schema.js';
+import { DUPLICATE_KEY_CODE } from '../common/database/duplicate-key.js';
 
 export interface LeaseCandidate {
   /** Tracking `_id` (docket number). */
@@ -17,8 +18,6 @@ export interface HeldLease {
   keys: string[];
   expiresAt: Date;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * Claims trackings by inserting lease records (see TrackingLease for why inserts). Works the
@@ -117,7 +116,7 @@ export class TrackingLeases {
         code?: number;
         index: number;
       }>;
-      if (writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw error;
+      if (writeErrors.some((e) => e.code !== DUPLICATE_KEY_CODE)) throw error;
       return new Set(writeErrors.map((e) => e.index));
     }
   }

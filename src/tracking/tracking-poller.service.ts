@@ -1,20 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model } from 'mongoose';
-import { errorMessage as messageOf } from '../common/errors/error-message.js';
+import { asError, errorMessage as messageOf } from '../common/errors/error-message.js';
 import type { AllConfig } from '../config/index.js';
-import {
-  SEQUEL247_CLIENT,
-  type Sequel247Client,
-  type ShipmentTracking,
-} from '../sequel247/sequel247-client.interface.js';
+import type { CourierProvider, ShipmentTracking } from '../courier/courier-provider.interface.js';
+import { CourierRegistry } from '../courier/courier-registry.js';
 import { ShipmentStatusChangedEvent } from './events/shipment-status-changed.event.js';
+import { ShipmentTrackingUpdatedEvent } from './events/shipment-tracking-updated.event.js';
 import { Tracking } from './schemas/tracking.schema.js';
 import { HeldLease, LeaseCandidate, TrackingLeases } from './tracking-leases.service.js';
+import { TrackingSchedule } from './tracking-schedule.service.js';
 import {
   applyCourierTracking,
   CourierOutcome,
@@ -124,7 +123,7 @@ function emptyCounters(): Counters {
 }
 
 /**
- * Polls the courier for due trackings. A pass streams the due trackings through one cursor,
+ * Polls the courier for due trackings. A pass takes the due trackings from TrackingSchedule,
  * claims them batch by batch with leases (an insert per tracking, so another instance never gets
  * the same docket in the same window), keeps `concurrency` courier batches in flight, and writes
  * each tracking with one update by `_id` that bumps its `syncSeq`.
@@ -137,7 +136,8 @@ export class TrackingPoller {
   constructor(
     @InjectModel(Tracking.name) private readonly trackings: Model<Tracking>,
     private readonly leases: TrackingLeases,
-    @Inject(SEQUEL247_CLIENT) private readonly courier: Sequel247Client,
+    private readonly schedule: TrackingSchedule,
+    private readonly couriers: CourierRegistry,
     private readonly config: ConfigService<AllConfig, true>,
     private readonly events: EventEmitter2,
   ) {}
@@ -161,19 +161,17 @@ export class TrackingPoller {
       !doc.terminal && doc.nextSyncAt !== null && doc.nextSyncAt <= startedAt;
 
     // Only what was due when the pass started: what falls due meanwhile waits for the next pass,
-    // so a pass always ends. No sort: FerretDB would have to load every match to sort it, while
-    // an unsorted cursor streams (MongoDB walks the {terminal, nextSyncAt} index either way).
-    const cursor = this.trackings
-      .find({ terminal: false, nextSyncAt: { $lte: startedAt } }, { _id: 1, syncSeq: 1 })
-      .lean<Array<{ _id: string; syncSeq?: number }>>()
-      .cursor({ batchSize: Math.max(batchSize * concurrency, 100) });
+    // so a pass always ends. The schedule finds them slot by slot, by equality (see
+    // TrackingSchedule); `isDue` drops what is in the current minute's slot but not due yet.
+    const walk = await this.schedule.walk(startedAt);
+    const cursor = walk.candidates();
 
     const claimNext = serialized(async (): Promise<ClaimedTracking[] | null> => {
       const candidates: LeaseCandidate[] = [];
       while (candidates.length < batchSize) {
         const next = await cursor.next();
-        if (!next) break;
-        candidates.push({ id: next._id, seq: next.syncSeq ?? 0 });
+        if (next.done) break;
+        candidates.push({ id: next.value._id, seq: next.value.syncSeq ?? 0 });
       }
       if (candidates.length === 0) return null;
       return this.claim(passId, candidates, isDue);
@@ -192,8 +190,9 @@ export class TrackingPoller {
     try {
       await Promise.all(Array.from({ length: concurrency }, worker));
     } finally {
-      await cursor.close();
+      await cursor.return(undefined);
     }
+    await walk.finish();
     const reconciled = await this.reconcile();
     await this.leases.purgeExpired(new Date(Date.now() - LEASE_PURGE_AFTER_MS));
 
@@ -230,6 +229,26 @@ export class TrackingPoller {
     if (counters.notFound) return 'not_found';
     if (counters.failed || counters.lostLeases) return 'failed';
     return 'synced';
+  }
+
+  /**
+   * Applies an answer that did not come from polling (an admin's milestone for a manual
+   * courier) exactly like a sync's: the same history merge, forward-only status, write, events.
+   */
+  async recordOne(id: string, tracking: ShipmentTracking): Promise<SingleSyncResult> {
+    const current = await this.trackings.findById(id, { syncSeq: 1 }).lean();
+    if (!current) return 'missing';
+    const owner = `${this.instanceId}:record:${randomBytes(4).toString('hex')}`;
+    const [claimed] = await this.claim(owner, [{ id, seq: current.syncSeq ?? 0 }], () => true);
+    if (!claimed) return 'busy';
+    const counters = emptyCounters();
+    try {
+      const answer: CourierResult = { kind: 'found', tracking };
+      await this.writeResults([claimed], new Map([[claimed.doc.docketNumber, answer]]), counters);
+    } finally {
+      await this.leases.release([claimed.lease]);
+    }
+    return counters.lostLeases ? 'failed' : 'synced';
   }
 
   /**
@@ -294,16 +313,28 @@ export class TrackingPoller {
 
   /** Polls one claimed batch, writes every result and releases the leases; never throws. */
   private async syncBatch(batch: ClaimedTracking[], counters: Counters): Promise<void> {
-    let results: Map<string, CourierResult>;
-    try {
-      results = await this.askCourier(
-        batch.map((c) => c.doc.docketNumber),
-        counters,
-      );
-    } catch (error) {
-      // askCourier maps every courier failure; this is a last guard so a pass never stops.
-      const failed: CourierResult = { kind: 'failed', error: errorMessage(error) };
-      results = new Map(batch.map((c) => [c.doc.docketNumber, failed]));
+    const results = new Map<string, CourierResult>();
+    // A batch may mix couriers: one trackMany per courier.
+    const byCourier = new Map<string, string[]>();
+    for (const { doc } of batch) {
+      const dockets = byCourier.get(doc.courierService) ?? [];
+      dockets.push(doc.docketNumber);
+      byCourier.set(doc.courierService, dockets);
+    }
+    for (const [courierService, dockets] of byCourier) {
+      try {
+        const provider = this.couriers.get(courierService);
+        if (!provider.capabilities.polling) {
+          throw new Error(`${courierService} is not polled; its milestones are recorded by hand`);
+        }
+        for (const [docket, result] of await this.askCourier(provider, dockets, counters)) {
+          results.set(docket, result);
+        }
+      } catch (error) {
+        // askCourier maps every courier failure; this is a last guard so a pass never stops.
+        const failed: CourierResult = { kind: 'failed', error: errorMessage(error) };
+        for (const docket of dockets) results.set(docket, failed);
+      }
     }
     try {
       await this.writeResults(batch, results, counters);
@@ -323,13 +354,14 @@ export class TrackingPoller {
    * per docket, so one bad docket cannot sink its neighbours.
    */
   private async askCourier(
+    courier: CourierProvider,
     dockets: string[],
     counters: Counters,
   ): Promise<Map<string, CourierResult>> {
     const results = new Map<string, CourierResult>();
     try {
       counters.courierCalls += 1;
-      const answer = await this.courier.trackMany(dockets);
+      const answer = await courier.trackMany(dockets);
       for (const tracking of answer.found) {
         results.set(tracking.docketNumber, { kind: 'found', tracking });
       }
@@ -361,11 +393,12 @@ export class TrackingPoller {
       this.logger.warn(
         `Batch of ${dockets.length} failed (${errorMessage(error)}); retrying docket by docket`,
       );
-      return this.askCourierOneByOne(dockets, counters);
+      return this.askCourierOneByOne(courier, dockets, counters);
     }
   }
 
   private async askCourierOneByOne(
+    courier: CourierProvider,
     dockets: string[],
     counters: Counters,
   ): Promise<Map<string, CourierResult>> {
@@ -378,7 +411,7 @@ export class TrackingPoller {
       }
       try {
         counters.courierCalls += 1;
-        results.set(docket, { kind: 'found', tracking: await this.courier.track(docket) });
+        results.set(docket, { kind: 'found', tracking: await courier.trackOne(docket) });
       } catch (error) {
         if (isDocketNotFound(error)) {
           results.set(docket, { kind: 'not_found', reason: errorMessage(error) });
@@ -403,7 +436,7 @@ export class TrackingPoller {
     const now = new Date();
     const safetyMs = Math.min(5_000, this.settings.leaseMs / 10);
     const writes: AnyBulkWriteOperation<Tracking>[] = [];
-    const events: ShipmentStatusChangedEvent[] = [];
+    const events: Array<ShipmentStatusChangedEvent | ShipmentTrackingUpdatedEvent> = [];
     const withOutbox: string[] = [];
     // Counted only once the batch is stored; a storage error counts the batch as failed instead.
     const local = emptyCounters();
@@ -424,11 +457,15 @@ export class TrackingPoller {
         const outcome = applyCourierTracking(snapshotOf(doc), result.tracking, now, this.policy);
         this.noteOutcome(doc, outcome);
         set = { ...outcome.changes, ...outcome.bookkeeping };
+        // Couriers without polling (manual) are never due: their news comes from an admin.
+        if (!this.isPolled(doc.courierService)) set.nextSyncAt = null;
         if (outcome.statusChanged) {
           set.statusChangedAt = now;
           set.orderAckPending = true;
           local.statusChanged += 1;
           events.push(eventFor({ ...doc, ...set }, false, outcome));
+        } else if (outcome.changed) {
+          events.push(updateFor({ ...doc, ...set }, now));
         }
         if (outcome.changed) local.changed += 1;
         else local.unchanged += 1;
@@ -478,10 +515,16 @@ export class TrackingPoller {
       try {
         await this.trackings.bulkWrite(writes.slice(i, i + perCommand), { ordered: false });
       } catch (error) {
-        firstError ??= error instanceof Error ? error : new Error(String(error));
+        firstError ??= asError(error);
       }
     }
     if (firstError) throw firstError;
+  }
+
+  private isPolled(courierService: string): boolean {
+    return (
+      this.couriers.has(courierService) && this.couriers.get(courierService).capabilities.polling
+    );
   }
 
   private noteOutcome(doc: StoredTracking, outcome: CourierOutcome): void {
@@ -500,9 +543,15 @@ export class TrackingPoller {
   }
 
   /** A listener's failure is logged, not thrown: reconcile re-sends unacknowledged changes. */
-  private async publish(event: ShipmentStatusChangedEvent): Promise<void> {
+  private async publish(
+    event: ShipmentStatusChangedEvent | ShipmentTrackingUpdatedEvent,
+  ): Promise<void> {
+    const name =
+      event instanceof ShipmentStatusChangedEvent
+        ? ShipmentStatusChangedEvent.eventName
+        : ShipmentTrackingUpdatedEvent.eventName;
     try {
-      await this.events.emitAsync(ShipmentStatusChangedEvent.eventName, event);
+      await this.events.emitAsync(name, event);
     } catch (error) {
       this.logger.error(
         `A listener failed on ${event.docketNumber} → ${event.status}: ${errorMessage(error)}`,
@@ -523,6 +572,8 @@ function eventFor(
     orderNumber: doc.orderNumber,
     userId: String(doc.user),
     docketNumber: doc.docketNumber,
+    courierService: doc.courierService,
+    history: historyOf(doc),
     previousStatus: outcome ? outcome.previousStatus : (doc.orderStatusAcknowledged ?? null),
     status: doc.status,
     rawStatusCode: doc.rawStatusCode ?? null,
@@ -530,6 +581,18 @@ function eventFor(
     estimatedDelivery: doc.estimatedDelivery ?? null,
     replayed,
   });
+}
+
+function updateFor(doc: StoredTracking, now: Date): ShipmentTrackingUpdatedEvent {
+  return new ShipmentTrackingUpdatedEvent(
+    String(doc.order),
+    doc.docketNumber,
+    doc.courierService,
+    doc.status,
+    doc.estimatedDelivery ?? null,
+    historyOf(doc),
+    now,
+  );
 }
 
 function snapshotOf(doc: StoredTracking): TrackingSnapshot {

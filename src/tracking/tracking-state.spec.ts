@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ShipmentTracking, TrackingScan } from '../sequel247/sequel247-client.interface.js';
-import { TrackingStatus } from '../sequel247/tracking-status.js';
+import type { ShipmentTracking, TrackingScan } from '../courier/courier-provider.interface.js';
+import { TrackingStatus } from '../courier/tracking-status.js';
 import {
   applyCourierTracking,
   backoffMinutes,
+  dueMinuteOf,
   failureBookkeeping,
   isStale,
   nextSyncAfterSuccess,
@@ -124,10 +125,30 @@ describe('applyCourierTracking', () => {
       lastAttemptAt: now,
       lastSyncedAt: now,
       nextSyncAt: new Date(now.getTime() + 30 * MIN),
+      dueMinute: Math.floor((now.getTime() + 30 * MIN) / MIN),
       consecutiveFailures: 0,
       lastError: null,
       stale: false,
     });
+  });
+
+  it('takes up to pollSpread of the interval off at random, never adding to it', () => {
+    const spread = { ...policy, pollSpread: 0.1 };
+    const at = (random: number) =>
+      nextSyncAfterSuccess(S.OnTheRoad, now, spread, () => random)!.getTime() - now.getTime();
+    expect(at(0)).toBe(30 * MIN);
+    expect(at(0.5)).toBe(28.5 * MIN);
+    expect(at(0.999)).toBeGreaterThan(27 * MIN);
+    expect(nextSyncAfterSuccess(S.OutForDelivery, now, spread, () => 1)!.getTime()).toBe(
+      now.getTime() + 9 * MIN,
+    );
+  });
+
+  it('files the next poll under its minute slot', () => {
+    expect(dueMinuteOf(new Date('2025-03-10T12:30:59.999Z'))).toBe(
+      Date.parse('2025-03-10T12:30:00Z') / MIN,
+    );
+    expect(dueMinuteOf(null)).toBeNull();
   });
 
   it('reports no change when the courier says the same thing again', () => {

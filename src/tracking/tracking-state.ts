@@ -1,5 +1,5 @@
-import type { ShipmentTracking } from '../sequel247/sequel247-client.interface.js';
-import { TrackingStatus } from '../sequel247/tracking-status.js';
+import type { ShipmentTracking } from '../courier/courier-provider.interface.js';
+import { TrackingStatus } from '../courier/tracking-status.js';
 import {
   canMoveTo,
   HistoryEntry,
@@ -14,6 +14,12 @@ const DAY_MS = 24 * 60 * MINUTE_MS;
 /** The `tracking` config values that decide when a tracking is polled next. */
 export interface SyncPolicy {
   pollMinutes: number;
+  /**
+   * Up to this share (0–1) of a regular interval is taken off at random, so shipments synced
+   * together (a burst of new ones, a pass after an outage) drift apart instead of coming due
+   * together again every interval. Never added: a shipment is never polled later than promised.
+   */
+  pollSpread?: number;
   outForDeliveryPollMinutes: number;
   maxBackoffMinutes: number;
   staleAfterDays: number;
@@ -38,6 +44,8 @@ export interface SyncBookkeeping {
   lastSyncedAt?: Date;
   /** Null once terminal: the tracking is never polled again. */
   nextSyncAt: Date | null;
+  /** `nextSyncAt`'s minute slot (dueMinuteOf), null with it. */
+  dueMinute: number | null;
   consecutiveFailures: number;
   lastError: string | null;
   stale: boolean;
@@ -78,13 +86,20 @@ export function nextSyncAfterSuccess(
   status: TrackingStatus,
   now: Date,
   policy: SyncPolicy,
+  random: () => number = Math.random,
 ): Date | null {
   if (isTerminalStatus(status)) return null;
   const minutes =
     status === TrackingStatus.OutForDelivery || status === TrackingStatus.DeliveryFailed
       ? policy.outForDeliveryPollMinutes
       : policy.pollMinutes;
-  return new Date(now.getTime() + minutes * MINUTE_MS);
+  const spread = Math.min(Math.max(policy.pollSpread ?? 0, 0), 1);
+  return new Date(now.getTime() + minutes * MINUTE_MS * (1 - spread * random()));
+}
+
+/** The minute slot a tracking is claimed in: `nextSyncAt` in whole minutes since the epoch. */
+export function dueMinuteOf(nextSyncAt: Date | null): number | null {
+  return nextSyncAt === null ? null : Math.floor(nextSyncAt.getTime() / MINUTE_MS);
 }
 
 /** Back-off after `failures` consecutive failures: pollMinutes × 2^failures, capped. */
@@ -158,6 +173,7 @@ export function applyCourierTracking(
   const terminal = current.terminal || isTerminalStatus(status);
   if (terminal && !current.terminal) changes.terminal = true;
 
+  const nextSyncAt = terminal ? null : nextSyncAfterSuccess(status, now, policy);
   return {
     changes,
     changed: Object.keys(changes).length > 0,
@@ -171,7 +187,8 @@ export function applyCourierTracking(
     bookkeeping: {
       lastAttemptAt: now,
       lastSyncedAt: now,
-      nextSyncAt: terminal ? null : nextSyncAfterSuccess(status, now, policy),
+      nextSyncAt,
+      dueMinute: dueMinuteOf(nextSyncAt),
       consecutiveFailures: 0,
       lastError: null,
       stale: isStale({ terminal, lastScanAt, createdAt: current.createdAt }, now, policy),
@@ -193,11 +210,13 @@ export function failureBookkeeping(
   policy: SyncPolicy,
 ): SyncBookkeeping {
   const failures = current.consecutiveFailures + 1;
+  const nextSyncAt = current.terminal
+    ? null
+    : new Date(now.getTime() + backoffMinutes(failures, policy) * MINUTE_MS);
   return {
     lastAttemptAt: now,
-    nextSyncAt: current.terminal
-      ? null
-      : new Date(now.getTime() + backoffMinutes(failures, policy) * MINUTE_MS),
+    nextSyncAt,
+    dueMinute: dueMinuteOf(nextSyncAt),
     consecutiveFailures: failures,
     lastError: error,
     stale: isStale(current, now, policy),

@@ -39,7 +39,7 @@ export class TrackingSyncService implements OnApplicationBootstrap {
   }
 
   /** The cron tick: starts a pass unless this instance is still running the previous one. */
-  @Cron(CronExpression.EVERY_30_MINUTES, {
+  @Cron(CronExpression.EVERY_MINUTE, {
     name: TRACKING_SYNC_JOB,
     timeZone: 'UTC',
     disabled: true,

@@ -1,4 +1,4 @@
-import type { TrackingStatus } from '../sequel247/tracking-status.js';
+import type { TrackingStatus } from '../courier/tracking-status.js';
 import type { HistoryEntry } from './tracking-history.js';
 import type { Tracking } from './schemas/tracking.schema.js';
 
@@ -19,8 +19,8 @@ export interface TrackingView {
   items: TrackedItemView[];
   docketNumber: string;
   courierService: string;
-  /** The courier's public tracking page for this docket. */
-  trackingUrl: string;
+  /** The courier's public tracking page for this docket (null for couriers without one). */
+  trackingUrl: string | null;
   status: TrackingStatus;
   rawStatusCode: string | null;
   estimatedDelivery: Date | null;
@@ -52,7 +52,10 @@ export function historyOf(doc: Pick<StoredTracking, 'history'>): HistoryEntry[] 
 /** A tracking as read with `.lean()`. */
 export type StoredTracking = Tracking;
 
-export function toTrackingView(doc: StoredTracking, trackingUrlTemplate: string): TrackingView {
+export function toTrackingView(
+  doc: StoredTracking,
+  trackingUrlOf: (trackingNumber: string) => string | null,
+): TrackingView {
   return {
     id: doc._id,
     orderId: String(doc.order),
@@ -67,7 +70,7 @@ export function toTrackingView(doc: StoredTracking, trackingUrlTemplate: string)
     })),
     docketNumber: doc.docketNumber,
     courierService: doc.courierService,
-    trackingUrl: trackingUrlTemplate.replace('{docket}', encodeURIComponent(doc.docketNumber)),
+    trackingUrl: trackingUrlOf(doc.docketNumber),
     status: doc.status,
     rawStatusCode: doc.rawStatusCode ?? null,
     estimatedDelivery: doc.estimatedDelivery ?? null,

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Auth } from '../auth/decorators/auth.decorator.js';
@@ -12,6 +12,7 @@ import {
 import { Role } from '../users/role.enum.js';
 import { DocketNumberPipe } from './docket-number.pipe.js';
 import { ListTrackingsQueryDto } from './dto/list-trackings.query.js';
+import { RecordScanDto } from './dto/record-scan.dto.js';
 import { SyncPassSummaryDto } from './dto/sync-pass-summary.dto.js';
 import {
   AdminTrackingDto,
@@ -25,7 +26,9 @@ import { TrackingService } from './tracking.service.js';
 
 const DOCKET_PARAM = {
   name: 'docketNumber',
-  description: '10-digit Sequel247 docket number (may start with zeros)',
+  description:
+    'Tracking number: a 10-digit Sequel247 docket (may start with zeros) or a manual ' +
+    "parcel's free-form number",
   example: '0581094993',
 };
 
@@ -76,6 +79,30 @@ export class TrackingController {
     @Param('docketNumber', DocketNumberPipe) docketNumber: string,
   ): Promise<AdminTrackingDto> {
     return toAdminTrackingDto(await this.tracking.refreshNow(docketNumber));
+  }
+
+  @Post('admin/:docketNumber/scans')
+  @Auth(Role.Admin)
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Record a milestone of a manual parcel (admin)',
+    description:
+      'For parcels shipped with `courierService: "Manual"` (a courier Docket has no API for, ' +
+      'or by hand). The milestone joins the scan history as a courier scan would (the same ' +
+      'one twice is kept once), the status moves forward only, and the same events follow: ' +
+      'the order moves as for Sequel247 (e.g. DELIVERED delivers the order once every parcel ' +
+      'is delivered; RETURNED_TO_ORIGIN puts its units back in stock once). 400: not a manual ' +
+      'parcel (COURIER_CAPABILITY_MISSING) or a time in the future; 409: a backward or final ' +
+      'status (TRACKING_STATUS_NOT_ALLOWED).',
+  })
+  @ApiParam(DOCKET_PARAM)
+  @ApiEnvelope(AdminTrackingDto)
+  @ApiErrors(400, 404, 409)
+  async recordScan(
+    @Param('docketNumber', DocketNumberPipe) docketNumber: string,
+    @Body() dto: RecordScanDto,
+  ): Promise<AdminTrackingDto> {
+    return toAdminTrackingDto(await this.tracking.recordManualScan(docketNumber, dto));
   }
 
   @Get(':docketNumber')

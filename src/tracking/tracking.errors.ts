@@ -28,3 +28,16 @@ export class TrackingSyncInProgressError extends DomainError {
     });
   }
 }
+
+/** A milestone that would move a shipment backwards, or change one that is already final. */
+export class TrackingStatusNotAllowedError extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'TRACKING_STATUS_NOT_ALLOWED';
+
+  constructor(docketNumber: string, current: string, requested: string) {
+    super(
+      `Shipment ${docketNumber} is ${current} and cannot move to ${requested} (statuses only move forward; delivered, cancelled and returned are final)`,
+      { docketNumber, current, requested },
+    );
+  }
+}

@@ -1,31 +1,46 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { OutboxEntriesWrittenEvent } from '../common/outbox/outbox-entry.js';
 import { shipmentCreatedEntry } from './tracking-outbox.js';
 import { InjectModel } from '@nestjs/mongoose';
-import { isValidObjectId, Model, mongo, Types } from 'mongoose';
+import { isValidObjectId, Model, Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Page, skipFor } from '../common/pagination/pagination.js';
-import type { AllConfig } from '../config/index.js';
-import {
-  type CreatedShipment,
-  type CreateShipmentInput,
-  SEQUEL247_CLIENT,
-  type Sequel247Client,
-} from '../sequel247/sequel247-client.interface.js';
-import { TrackingStatus } from '../sequel247/tracking-status.js';
+import type {
+  CreatedShipment,
+  CreateShipmentInput,
+} from '../courier/courier-provider.interface.js';
+import { CourierRegistry } from '../courier/courier-registry.js';
+import { TrackingStatus } from '../courier/tracking-status.js';
 import { Role } from '../users/role.enum.js';
 import { TrackingSyncPassCompletedEvent } from './events/tracking-sync-pass-completed.event.js';
 import { Tracking } from './schemas/tracking.schema.js';
+import { dueMinuteOf } from './tracking-state.js';
 import { SyncPassSummary, TrackingPoller } from './tracking-poller.service.js';
 import { StoredTracking, toTrackingView, TrackingView } from './tracking-view.js';
 import {
   DocketAlreadyUsedError,
   TrackingNotFoundError,
+  TrackingStatusNotAllowedError,
   TrackingSyncInProgressError,
 } from './tracking.errors.js';
+import { ValidationFailedError } from '../common/errors/domain-error.js';
+import { CourierCapabilityError } from '../courier/courier.errors.js';
+import { canMoveTo } from '../courier/tracking-status.js';
+
+/** A milestone recorded by an admin (see `recordManualScan`). */
+export interface ManualScan {
+  status: TrackingStatus;
+  at: Date;
+  location?: string;
+  note?: string;
+  estimatedDelivery?: Date;
+}
+
+/** Clock skew allowed between an admin's device and the server. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
 import { errorMessage } from '../common/errors/error-message.js';
+import { isDuplicateKeyError } from '../common/database/duplicate-key.js';
 
 export interface StartTrackingInput {
   orderId: string;
@@ -61,17 +76,15 @@ export class TrackingService {
   constructor(
     @InjectModel(Tracking.name) private readonly trackings: Model<Tracking>,
     private readonly poller: TrackingPoller,
-    private readonly config: ConfigService<AllConfig, true>,
     private readonly events: EventEmitter2,
-    @Inject(SEQUEL247_CLIENT) private readonly courier: Sequel247Client,
+    private readonly couriers: CourierRegistry,
   ) {}
 
-  private get urlTemplate(): string {
-    return this.config.getOrThrow('sequel247.trackingUrlTemplate', { infer: true });
-  }
-
   private view(doc: StoredTracking): TrackingView {
-    return toTrackingView(doc, this.urlTemplate);
+    const provider = this.couriers.has(doc.courierService)
+      ? this.couriers.get(doc.courierService)
+      : null;
+    return toTrackingView(doc, (n) => provider?.trackingUrl(n) ?? null);
   }
 
   /**
@@ -92,6 +105,7 @@ export class TrackingService {
    */
   async registerShipment(input: StartTrackingInput): Promise<TrackingView> {
     const id = input.docketNumber;
+    const now = new Date();
     try {
       const created = await this.trackings.create({
         _id: id,
@@ -108,7 +122,10 @@ export class TrackingService {
         docketNumber: input.docketNumber,
         courierService: input.courierService ?? 'Sequel247',
         status: TrackingStatus.OrderPlaced,
-        nextSyncAt: new Date(),
+        // Couriers Docket cannot poll (manual) get their news from an admin instead.
+        ...(this.couriers.get(input.courierService ?? 'Sequel247').capabilities.polling
+          ? { nextSyncAt: now, dueMinute: dueMinuteOf(now) }
+          : { nextSyncAt: null, dueMinute: null }),
         orderStatusAcknowledged: TrackingStatus.OrderPlaced,
         outbox: [
           shipmentCreatedEntry(
@@ -129,7 +146,7 @@ export class TrackingService {
       );
       return this.view(created.toObject<StoredTracking>());
     } catch (error) {
-      if (!(error instanceof mongo.MongoServerError && error.code === 11000)) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
       const existing = await this.trackings.findById(id).lean<StoredTracking>();
       if (!existing || String(existing.order) !== input.orderId) {
         throw new DocketAlreadyUsedError(input.docketNumber);
@@ -160,24 +177,29 @@ export class TrackingService {
   /**
    * Books a shipment with the courier and returns the docket it issued. Not retried after a
    * timeout (the courier may have booked it): the caller records the docket before anything else.
-   * @throws Sequel247Error
+   * @throws UnknownCourierError | CourierCapabilityError | the provider's errors
    */
-  bookShipment(input: CreateShipmentInput): Promise<CreatedShipment> {
-    return this.courier.createShipment(input);
+  bookShipment(courierService: string, input: CreateShipmentInput): Promise<CreatedShipment> {
+    return this.couriers.get(courierService).book(input);
   }
 
   /** Cancels a booking with the courier (one Docket booked but could not use). */
-  cancelBooking(docketNumber: string, reason: string): Promise<void> {
-    return this.courier.cancelShipment(docketNumber, reason);
+  cancelBooking(courierService: string, docketNumber: string, reason: string): Promise<void> {
+    return this.couriers.get(courierService).cancel(docketNumber, reason);
   }
 
-  /** These dockets' trackings in one query (by `_id`), keyed by docket; unknown ones absent. */
+  /**
+   * These dockets' trackings, keyed by docket; unknown ones absent. One lookup by `_id` per
+   * docket, in parallel: an `_id` equality is an index lookup on MongoDB and on FerretDB, while
+   * FerretDB would answer one `$in` by reading the whole collection.
+   */
   async findByDockets(docketNumbers: string[]): Promise<Map<string, TrackingView>> {
     const ids = [...new Set(docketNumbers)];
+    const docs = await Promise.all(
+      ids.map((id) => this.trackings.findById(id).lean<StoredTracking>()),
+    );
     const result = new Map<string, TrackingView>();
-    if (ids.length === 0) return result;
-    const docs = await this.trackings.find({ _id: { $in: ids } }).lean<StoredTracking[]>();
-    for (const doc of docs) result.set(doc._id, this.view(doc));
+    for (const doc of docs) if (doc) result.set(doc._id, this.view(doc));
     return result;
   }
 
@@ -247,9 +269,62 @@ export class TrackingService {
    * @throws TrackingNotFoundError, TrackingSyncInProgressError (a pass holds it right now)
    */
   async refreshNow(docketNumber: string): Promise<TrackingView> {
+    const current = await this.findByDocket(docketNumber);
+    if (!current) throw new TrackingNotFoundError(docketNumber);
+    if (!this.couriers.get(current.courierService).capabilities.polling) {
+      throw new CourierCapabilityError(current.courierService, 'polling (record its milestones)');
+    }
     const result = await this.poller.syncOne(docketNumber);
     if (result === 'missing') throw new TrackingNotFoundError(docketNumber);
     if (result === 'busy') throw new TrackingSyncInProgressError(docketNumber);
+    const updated = await this.findByDocket(docketNumber);
+    if (!updated) throw new TrackingNotFoundError(docketNumber);
+    return updated;
+  }
+
+  /**
+   * Records a milestone an admin reports for a parcel of a courier without an API, exactly as a
+   * courier scan: merged into the history (a repeat is not added twice), the status moves
+   * forward only, and the same events follow (so the order moves as for Sequel247).
+   * @throws TrackingNotFoundError | CourierCapabilityError (a polled courier) |
+   *   ValidationFailedError (a time in the future) | TrackingStatusNotAllowedError |
+   *   TrackingSyncInProgressError
+   */
+  async recordManualScan(docketNumber: string, scan: ManualScan): Promise<TrackingView> {
+    const current = await this.findByDocket(docketNumber);
+    if (!current) throw new TrackingNotFoundError(docketNumber);
+    const courier = this.couriers.get(current.courierService);
+    if (!courier.capabilities.manualScans) {
+      throw new CourierCapabilityError(
+        current.courierService,
+        'milestones recorded by hand (its scans come from the courier)',
+      );
+    }
+    if (scan.at.getTime() > Date.now() + FUTURE_TOLERANCE_MS) {
+      throw new ValidationFailedError([
+        { field: 'at', messages: ['at must not be in the future'] },
+      ]);
+    }
+    if (!canMoveTo(current.status, scan.status)) {
+      throw new TrackingStatusNotAllowedError(docketNumber, current.status, scan.status);
+    }
+    const result = await this.poller.recordOne(docketNumber, {
+      docketNumber,
+      rawStatusCode: scan.status,
+      status: scan.status,
+      estimatedDelivery: scan.estimatedDelivery ?? current.estimatedDelivery,
+      scans: [
+        {
+          code: scan.status,
+          status: scan.status,
+          description: scan.note ?? `${scan.status} (recorded by an admin)`,
+          location: scan.location ?? null,
+          occurredAt: scan.at,
+        },
+      ],
+    });
+    if (result === 'missing') throw new TrackingNotFoundError(docketNumber);
+    if (result !== 'synced') throw new TrackingSyncInProgressError(docketNumber);
     const updated = await this.findByDocket(docketNumber);
     if (!updated) throw new TrackingNotFoundError(docketNumber);
     return updated;
@@ -264,7 +339,7 @@ export class TrackingService {
     try {
       await this.events.emitAsync(
         TrackingSyncPassCompletedEvent.eventName,
-        new TrackingSyncPassCompletedEvent(summary.passId, new Date()),
+        new TrackingSyncPassCompletedEvent(summary.passId, new Date(), summary),
       );
     } catch (error) {
       this.logger.error(`A listener failed after pass ${summary.passId}: ${errorMessage(error)}`);

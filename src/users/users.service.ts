@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { isValidObjectId, Model, mongo } from 'mongoose';
+import { isValidObjectId, Model } from 'mongoose';
 import { Page, skipFor } from '../common/pagination/pagination.js';
 import { UserDto } from './dto/user.dto.js';
 import { Role } from './role.enum.js';
 import { User, UserDocument } from './schemas/user.schema.js';
 import { EmailTakenError, UserNotFoundError } from './users.errors.js';
+import { isDuplicateKeyError } from '../common/database/duplicate-key.js';
 
 export interface NewUser {
   email: string;
@@ -42,8 +43,7 @@ export class UsersService {
       const created = await this.users.create({ ...input, email: normaliseEmail(input.email) });
       return toUserDto(created);
     } catch (error) {
-      if (error instanceof mongo.MongoServerError && error.code === 11000)
-        throw new EmailTakenError();
+      if (isDuplicateKeyError(error)) throw new EmailTakenError();
       throw error;
     }
   }

@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sequel247HttpClient } from '../../src/sequel247/sequel247-http.client.js';
+import { Sequel247HttpClient } from '../../src/courier/sequel247/sequel247-http.client.js';
 import {
   Sequel247Sandbox,
   startSequel247Sandbox,
-} from '../../src/sequel247-sandbox/sequel247-sandbox.js';
+} from '../../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { SandboxControl } from '../support/sequel247-sandbox.js';
 
 /**

@@ -1,10 +1,11 @@
 import { ConfigModule } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { configNamespaces } from '../../src/config/index.js';
-import { Sequel247Module } from '../../src/sequel247/sequel247.module.js';
-import { SEQUEL247_CLIENT } from '../../src/sequel247/sequel247-client.interface.js';
-import type { Sequel247HttpClient } from '../../src/sequel247/sequel247-http.client.js';
-import type { FaultSpec } from '../../src/sequel247-sandbox/sandbox-state.js';
+import { Sequel247Module } from '../../src/courier/sequel247/sequel247.module.js';
+import { SEQUEL247_CLIENT } from '../../src/courier/sequel247/sequel247-client.interface.js';
+import type { Sequel247HttpClient } from '../../src/courier/sequel247/sequel247-http.client.js';
+import type { FaultSpec } from '../../src/dev/sequel247-sandbox/sandbox-state.js';
+import { BASE_TEST_ENV } from './test-app.js';
 
 /** A docket as the control API describes it. */
 export interface DocketSnapshot {
@@ -110,8 +111,15 @@ export interface CompiledSequel247Client {
 export async function compileSequel247Client(
   env: Record<string, string>,
 ): Promise<CompiledSequel247Client> {
-  const previous = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, { NODE_ENV: 'test' }, env);
+  const touched = [...Object.keys(BASE_TEST_ENV), 'MONGODB_URI', 'DEMO_DATA', ...Object.keys(env)];
+  const previous = Object.fromEntries(touched.map((k) => [k, process.env[k]]));
+  // The app's other config namespaces load too; give them the test settings (nothing connects).
+  Object.assign(
+    process.env,
+    BASE_TEST_ENV,
+    { MONGODB_URI: 'mongodb://127.0.0.1:9/unused', DEMO_DATA: 'false' },
+    env,
+  );
   try {
     const moduleRef = await Test.createTestingModule({
       imports: [

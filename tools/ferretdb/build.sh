@@ -15,7 +15,9 @@ if [[ -x "$bin" && -f "$stamp_file" && "$(cat "$stamp_file")" == "$stamp" ]]; th
 fi
 
 if ! command -v go >/dev/null 2>&1; then
-  echo "ferretdb build: Go is required (https://go.dev) to build the embedded database" >&2
+  echo "ferretdb build: the embedded database (FerretDB) is built from source and needs the Go toolchain." >&2
+  echo "  Install Go 1.24 or newer (https://go.dev/doc/install, or your package manager's golang package)," >&2
+  echo "  or skip the embedded database: set MONGODB_URI to a MongoDB 6+ server and run node dist/main.js." >&2
   exit 1
 fi
 

@@ -1,6 +1,5 @@
-// Command ferretdb runs an embedded FerretDB (MongoDB wire protocol over SQLite,
-// or over PostgreSQL with --postgresql-url) for Docket's development, tests and
-// benchmarks. It is a separate main module so the
+// Command ferretdb runs an embedded FerretDB (MongoDB wire protocol over PostgreSQL
+// storage) for Docket's development, tests and benchmarks. It is a separate main module so the
 // FerretDB CLI's build-time version check does not apply.
 //
 // It prints one line "FERRETDB_URI=mongodb://host:port/" once it accepts
@@ -23,21 +22,14 @@ import (
 
 func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:0", "TCP address to listen on (port 0 picks a free one)")
-	dataDir := flag.String("data-dir", "", "directory for SQLite storage (required)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	watchStdin := flag.Bool("exit-on-stdin-close", false, "exit when standard input reaches EOF")
-	// SQLite serialises writers (concurrent updates wait on its lock), so benchmarks of
-	// concurrent write paths can run on the local PostgreSQL instead.
-	pgURL := flag.String("postgresql-url", "", "use PostgreSQL storage at this URL instead of SQLite")
+	pgURL := flag.String("postgresql-url", "", "PostgreSQL database to store in (required)")
 	flag.Parse()
 
-	if *dataDir == "" {
-		fmt.Fprintln(os.Stderr, "ferretdb: --data-dir is required")
+	if *pgURL == "" {
+		fmt.Fprintln(os.Stderr, "ferretdb: --postgresql-url is required")
 		os.Exit(2)
-	}
-	if err := os.MkdirAll(*dataDir, 0o755); err != nil {
-		fmt.Fprintf(os.Stderr, "ferretdb: cannot create data dir: %v\n", err)
-		os.Exit(1)
 	}
 
 	var level slog.Level
@@ -57,23 +49,12 @@ func main() {
 		}()
 	}
 
-	dir := *dataDir
-	if dir[len(dir)-1] != '/' {
-		dir += "/"
-	}
-
-	cfg := &ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir,
-	}
-	if *pgURL != "" {
-		cfg.Handler = "postgresql"
-		cfg.SQLiteURL = ""
-		cfg.PostgreSQLURL = *pgURL
-	}
-	f, err := ferretdb.New(cfg)
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:      ferretdb.ListenerConfig{TCP: *listen},
+		Logger:        logger,
+		Handler:       "postgresql",
+		PostgreSQLURL: *pgURL,
+	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
 		os.Exit(1)

@@ -1,2 +1,3 @@
 export * from './domain-error.js';
 export * from './error-message.js';
+export * from './database-unavailable.js';

@@ -1,4 +1,5 @@
 import { NotFoundException } from '@nestjs/common';
+import { mongo } from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import { DomainError, ValidationFailedError } from '../errors/domain-error.js';
 import { mapError } from './all-exceptions.filter.js';
@@ -9,6 +10,28 @@ class WidgetLockedError extends DomainError {
 }
 
 describe('mapError', () => {
+  it('answers 503 when FerretDB reports its PostgreSQL storage away', () => {
+    const error = new mongo.MongoServerError({
+      ok: 0,
+      code: 1,
+      codeName: 'InternalError',
+      errmsg:
+        '[collection.go:109 postgresql.(*collection).Query] FATAL: terminating connection due to administrator command (SQLSTATE 57P01)',
+    });
+    const { status, body } = mapError(error);
+    expect(status).toBe(503);
+    expect(body.error.code).toBe('DATABASE_UNAVAILABLE');
+  });
+
+  it('answers 503 when the database cannot be reached', () => {
+    expect(mapError(new mongo.MongoNetworkError('connect ECONNREFUSED')).status).toBe(503);
+  });
+
+  it('keeps other database errors a 500', () => {
+    const error = new mongo.MongoServerError({ ok: 0, code: 2, errmsg: 'BadValue' });
+    expect(mapError(error).status).toBe(500);
+  });
+
   it('maps a domain error by its kind and keeps its code and details', () => {
     expect(mapError(new WidgetLockedError('Widget 7 is locked', { id: 7 }))).toEqual({
       status: 409,

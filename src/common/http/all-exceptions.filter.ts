@@ -7,7 +7,9 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDatabaseUnavailable } from '../errors/database-unavailable.js';
 import { DomainError, DomainErrorKind } from '../errors/domain-error.js';
+import { errorStack } from '../errors/error-message.js';
 
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -79,6 +81,16 @@ export function mapError(exception: unknown): Mapped {
     const status = exception.getStatus();
     const response = exception.getResponse();
     let message = exception.message;
+    if (status === 413) {
+      return { status, body: envelope('PAYLOAD_TOO_LARGE', 'Request body is too large') };
+    }
+    if (status === 429) {
+      // The throttler's own message names its class; say what the client needs instead.
+      return {
+        status,
+        body: envelope('RATE_LIMITED', 'Too many requests; retry after the Retry-After header'),
+      };
+    }
     if (typeof response === 'object' && response !== null && 'message' in response) {
       const m = response.message;
       message = Array.isArray(m) ? m.join('; ') : String(m);
@@ -98,6 +110,12 @@ export function mapError(exception: unknown): Mapped {
         : (CODE_BY_STATUS[exception.status] ?? `HTTP_${exception.status}`);
     return { status: exception.status, body: envelope(code, message) };
   }
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      body: envelope('DATABASE_UNAVAILABLE', 'The database is unavailable; retry shortly'),
+    };
+  }
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,
     body: envelope('INTERNAL_ERROR', 'An unexpected error occurred'),
@@ -112,9 +130,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const { status, body } = mapError(exception);
     if (status >= 500 && !(exception instanceof DomainError)) {
-      this.logger.error(
-        exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
-      );
+      this.logger.error(errorStack(exception));
     }
     if (res.headersSent) return;
     res.status(status).json(body);

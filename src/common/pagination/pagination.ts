@@ -22,12 +22,34 @@ export class PaginationQueryDto {
   limit: number = DEFAULT_PAGE_SIZE;
 }
 
+/** What a service returns for one page; the envelope turns it into `data` + `meta`. */
 export interface Page<T> {
   items: T[];
   page: number;
   limit: number;
   total: number;
 }
+
+/** Paging beside a list: `{ success, data: [...], meta }`. */
+export interface PageMeta {
+  page: number;
+  limit: number;
+  total: number;
+  /** Number of pages at this limit (0 when there is nothing). */
+  pages: number;
+}
+
+export function pageMeta(page: Page<unknown>): PageMeta {
+  return {
+    page: page.page,
+    limit: page.limit,
+    total: page.total,
+    pages: Math.ceil(page.total / page.limit),
+  };
+}
+
+/** Set by ApiPaginatedEnvelope: the handler returns a Page the envelope splits. */
+export const PAGINATED_KEY = 'docket:paginated';
 
 export function skipFor(query: { page: number; limit: number }): number {
   return (query.page - 1) * query.limit;

@@ -1,6 +1,7 @@
-import { applyDecorators, Type } from '@nestjs/common';
+import { applyDecorators, SetMetadata, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ErrorEnvelopeDto } from '../http/error-envelope.js';
+import { PAGINATED_KEY } from '../pagination/pagination.js';
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input; `error.details` names each bad field',
@@ -43,26 +44,31 @@ export function ApiEnvelope(type: Type<unknown> | null, options: EnvelopeOptions
   );
 }
 
-/** Documents a paginated success response: `{ success, data: { items, page, limit, total } }`. */
+/**
+ * A list route: the handler returns a Page, sent as
+ * `{ success: true, data: [ … ], meta: { page, limit, total, pages } }`, and documented so.
+ */
 export function ApiPaginatedEnvelope(type: Type<unknown>, description = 'One page of results') {
   return applyDecorators(
+    SetMetadata(PAGINATED_KEY, true),
     ApiExtraModels(type),
     ApiResponse({
       status: 200,
       description,
       schema: {
         type: 'object',
-        required: ['success', 'data'],
+        required: ['success', 'data', 'meta'],
         properties: {
           success: { type: 'boolean', example: true },
-          data: {
+          data: { type: 'array', items: { $ref: getSchemaPath(type) } },
+          meta: {
             type: 'object',
-            required: ['items', 'page', 'limit', 'total'],
+            required: ['page', 'limit', 'total', 'pages'],
             properties: {
-              items: { type: 'array', items: { $ref: getSchemaPath(type) } },
               page: { type: 'integer', example: 1 },
               limit: { type: 'integer', example: 20 },
               total: { type: 'integer', example: 42 },
+              pages: { type: 'integer', example: 3, description: 'ceil(total / limit)' },
             },
           },
         },

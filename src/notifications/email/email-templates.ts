@@ -82,7 +82,7 @@ export function renderMilestoneEmail(
 ): RenderedEmail {
   const copy = COPY[milestone];
   const tracking = order.trackingInfo;
-  const status = STATUS_LABEL[order.status] ?? order.status;
+  const status = STATUS_LABEL[order.orderStatus] ?? order.orderStatus;
   const eta = tracking.estimatedDelivery ? istDate(tracking.estimatedDelivery) : null;
   const link = tracking.trackingUrl;
   const items = order.items.map((i) => ({

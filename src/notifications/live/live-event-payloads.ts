@@ -12,7 +12,7 @@ export interface LiveEventData {
   type: LiveEventType;
   orderId: string;
   orderNumber: string;
-  orderStatus: OrderDto['status'];
+  orderStatus: OrderDto['orderStatus'];
   trackingInfo: TrackingInfoDto;
   /** When the change happened. */
   occurredAt: Date;
@@ -62,7 +62,7 @@ export class LiveEventPayloads {
       type,
       orderId: record.orderId,
       orderNumber: record.orderNumber,
-      orderStatus: view.status,
+      orderStatus: view.orderStatus,
       trackingInfo: view.trackingInfo,
       occurredAt: record.occurredAt,
       change: record.data,

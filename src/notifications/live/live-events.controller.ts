@@ -6,7 +6,6 @@ import {
   type MessageEvent,
   Post,
   Query,
-  SetMetadata,
   Sse,
   UseGuards,
 } from '@nestjs/common';
@@ -25,12 +24,12 @@ import type { Observable } from 'rxjs';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Auth } from '../../auth/decorators/auth.decorator.js';
 import { CurrentUser } from '../../auth/decorators/current-user.decorator.js';
-import { ROLES_KEY, RolesGuard } from '../../auth/guards/roles.guard.js';
 import { ApiEnvelope, ApiErrors } from '../../common/swagger/api-responses.decorator.js';
 import { Role } from '../../users/role.enum.js';
 import { LiveEventDto, StreamTokenDto } from './dto/live-event.dto.js';
 import { LiveEventPayloads } from './live-event-payloads.js';
-import { LiveStreamAuthGuard } from './live-stream-auth.guard.js';
+import { LiveStreamAuthGuard, StreamRoles } from './live-stream-auth.guard.js';
+import { Public } from '../../auth/decorators/public.decorator.js';
 import { LiveStreams } from './live-streams.service.js';
 import { StreamTokens } from './stream-tokens.service.js';
 
@@ -84,6 +83,8 @@ export class LiveEventsController {
   }
 
   @Sse('orders/my/events', { maxPendingDataLength: MAX_PENDING_CHARS })
+  // Authenticated by LiveStreamAuthGuard (bearer or ?token=), not by the global bearer guard.
+  @Public()
   @UseGuards(LiveStreamAuthGuard)
   @StreamDocs()
   @ApiOperation({
@@ -114,8 +115,10 @@ export class LiveEventsController {
   }
 
   @Sse('tracking/admin/events', { maxPendingDataLength: MAX_PENDING_CHARS })
-  @SetMetadata(ROLES_KEY, [Role.Admin])
-  @UseGuards(LiveStreamAuthGuard, RolesGuard)
+  // Authenticated by LiveStreamAuthGuard (bearer or ?token=), not by the global bearer guard.
+  @Public()
+  @StreamRoles(Role.Admin)
+  @UseGuards(LiveStreamAuthGuard)
   @StreamDocs()
   @ApiOperation({
     summary: 'Live stream of every shipment change (admin ops screen)',

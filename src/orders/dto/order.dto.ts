@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { OrderStatus, StatusChangeSource } from '../order-status.js';
 import { ShippingAddressDto } from './shipping-address.dto.js';
+import { FulfilmentDto, OrderShipmentDto } from './order-shipment.dto.js';
 import { TrackingInfoDto } from './tracking-info.dto.js';
 
 export class OrderItemDto {
@@ -23,6 +24,7 @@ export class OrderItemDto {
   lineTotalPaise: number;
 }
 
+/** A status change as customers see it. */
 export class StatusChangeDto {
   @ApiProperty({
     enum: OrderStatus,
@@ -41,6 +43,12 @@ export class StatusChangeDto {
   @ApiProperty({ enum: StatusChangeSource, example: StatusChangeSource.Admin })
   source: StatusChangeSource;
 
+  @ApiProperty({ example: 'Packed at the Jaipur workshop', nullable: true, type: String })
+  note: string | null;
+}
+
+/** A status change as admins see it: with who made it. */
+export class AdminStatusChangeDto extends StatusChangeDto {
   @ApiProperty({
     example: '665f1c2e8b3e4a0012345678',
     nullable: true,
@@ -48,14 +56,15 @@ export class StatusChangeDto {
     description: 'User id for customer/admin changes, else the courier or job',
   })
   actor: string | null;
-
-  @ApiProperty({ example: 'Packed at the Jaipur workshop', nullable: true, type: String })
-  note: string | null;
 }
 
-export class OrderDto {
-  @ApiProperty({ example: '665f1c2e8b3e4a0012345699' })
-  id: string;
+/**
+ * The order view. Field names follow the seed's contract (`_id`, `orderNumber`, `orderStatus`,
+ * `trackingInfo`); others are additions. Customers get CustomerOrderDto (no status actors).
+ */
+class OrderViewBase {
+  @ApiProperty({ example: '665f1c2e8b3e4a0012345699', description: 'Order id' })
+  _id: string;
 
   @ApiProperty({ example: 'DKT-261125-7KQ2XM', description: 'Unique, human-friendly' })
   orderNumber: string;
@@ -85,23 +94,48 @@ export class OrderDto {
   shippingAddress: ShippingAddressDto;
 
   @ApiProperty({ enum: OrderStatus, example: OrderStatus.Pending })
-  status: OrderStatus;
+  orderStatus: OrderStatus;
 
-  @ApiProperty({ type: [StatusChangeDto], description: 'Every status change, oldest first' })
-  statusHistory: StatusChangeDto[];
-
-  @ApiProperty({ nullable: true, type: String, example: null, description: 'Set when shipped' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'Docket of the parcel whose status changed most recently; set when shipped',
+  })
   trackingNumber: string | null;
 
   @ApiProperty({ nullable: true, type: String, example: null, description: 'Set when shipped' })
   courierService: string | null;
 
-  @ApiProperty({ type: TrackingInfoDto })
+  @ApiProperty({
+    type: TrackingInfoDto,
+    description:
+      "The seed's single tracking block: it describes the parcel whose status changed most " +
+      'recently (see `shipments` for every parcel)',
+  })
   trackingInfo: TrackingInfoDto;
+
+  @ApiProperty({ type: [OrderShipmentDto], description: 'Every parcel of the order, oldest first' })
+  shipments: OrderShipmentDto[];
+
+  @ApiProperty({ type: FulfilmentDto })
+  fulfilment: FulfilmentDto;
 
   @ApiProperty()
   createdAt: Date;
 
   @ApiProperty()
   updatedAt: Date;
+}
+
+/** An order as its customer sees it. */
+export class CustomerOrderDto extends OrderViewBase {
+  @ApiProperty({ type: [StatusChangeDto], description: 'Every status change, oldest first' })
+  statusHistory: StatusChangeDto[];
+}
+
+/** An order as admins see it, with who made each status change. */
+export class OrderDto extends OrderViewBase {
+  @ApiProperty({ type: [AdminStatusChangeDto], description: 'Every status change, oldest first' })
+  statusHistory: AdminStatusChangeDto[];
 }

@@ -1,39 +1,74 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsDefined,
   IsIn,
   IsInt,
   IsOptional,
   IsString,
-  Matches,
   Max,
   MaxLength,
   Min,
   ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 
-export const DOCKET_NUMBER = /^\d{10}$/;
-export const SUPPORTED_COURIERS = ['Sequel247'] as const;
+import { COURIER_SERVICES, type CourierServiceName } from '../../courier/courier-services.js';
+import { MAX_ORDER_LINES, OrderLineDto } from './place-order.dto.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /**
- * Ship with a docket the admin already has (`docketNumber`), or let Docket book the shipment
- * with Sequel247 (`book: true`), which issues the docket. Exactly one of the two.
+ * Ships one parcel: `items` (default: every unit not yet shipped), with a docket the admin
+ * already has (`docketNumber`), or booked with the courier (`book: true`), which issues the
+ * docket. Exactly one of the two. `courierService: "Manual"` takes a free-form tracking number
+ * and a `carrierName`; its milestones are recorded by an admin.
  */
 export class ShipOrderDto {
   @ApiPropertyOptional({
     example: '1234567890',
-    description: '10-digit Sequel247 docket number (required unless `book` is true)',
+    description:
+      'Tracking number (required unless `book` is true): Sequel247, exactly 10 digits; Manual, ' +
+      '4–40 letters, digits, "-" or "/". Unique across couriers.',
   })
   @ValidateIf((dto: ShipOrderDto) => dto.book !== true || dto.docketNumber !== undefined)
   @Transform(trim)
   @IsDefined({ message: 'docketNumber is required unless book is true' })
   @IsString()
-  @Matches(DOCKET_NUMBER, { message: 'docketNumber must be exactly 10 digits' })
+  @MaxLength(40)
   docketNumber?: string;
+
+  @ApiPropertyOptional({
+    type: [OrderLineDto],
+    description:
+      'Units in this parcel, per product; default: every unit not yet shipped. A quantity ' +
+      'above what is left to ship is a 409 (QUANTITY_NOT_SHIPPABLE).',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ORDER_LINES)
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineDto)
+  items?: OrderLineDto[];
+
+  @ApiPropertyOptional({
+    example: 'Blue Dart',
+    maxLength: 80,
+    description: 'Manual courier only (required there): who carries the parcel',
+  })
+  @ValidateIf(
+    (dto: ShipOrderDto) => dto.courierService === 'Manual' || dto.carrierName !== undefined,
+  )
+  @Transform(trim)
+  @IsDefined({ message: 'carrierName is required when courierService is Manual' })
+  @IsString()
+  @MaxLength(80)
+  carrierName?: string;
 
   @ApiPropertyOptional({
     example: false,
@@ -43,10 +78,10 @@ export class ShipOrderDto {
   @IsBoolean()
   book?: boolean;
 
-  @ApiPropertyOptional({ enum: SUPPORTED_COURIERS, default: 'Sequel247' })
+  @ApiPropertyOptional({ enum: COURIER_SERVICES, default: 'Sequel247' })
   @IsOptional()
-  @IsIn(SUPPORTED_COURIERS)
-  courierService?: (typeof SUPPORTED_COURIERS)[number];
+  @IsIn(COURIER_SERVICES)
+  courierService?: CourierServiceName;
 
   @ApiPropertyOptional({
     example: 50,

@@ -1,24 +1,25 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { ShipmentStatusChangedEvent } from '../../tracking/events/shipment-status-changed.event.js';
+import { ShipmentTrackingUpdatedEvent } from '../../tracking/events/shipment-tracking-updated.event.js';
 import { TrackingSyncPassCompletedEvent } from '../../tracking/events/tracking-sync-pass-completed.event.js';
 import { TrackingService } from '../../tracking/tracking.service.js';
+import { OrderShipmentsService } from '../order-shipments.service.js';
 import { OrderShippingService } from '../order-shipping.service.js';
-import { OrdersService } from '../orders.service.js';
-
-const COURIER = 'Sequel247';
+import { StatusChangeSource } from '../order-status.js';
 
 /**
- * The Orders side of the tracking events (Tracking never imports Orders). Errors are not
- * suppressed: the emitter logs them and, since the change stays unacknowledged, the tracking
- * reconcile step re-sends it on a later pass.
+ * The Orders side of the tracking events (Tracking never imports Orders): each status change of
+ * a parcel updates that parcel's summary on its order and moves the order as its parcels imply.
+ * Errors are not suppressed: the emitter logs them and, since the change stays unacknowledged,
+ * the tracking reconcile step re-sends it on a later pass.
  */
 @Injectable()
 export class ShipmentEventsListener {
   private readonly logger = new Logger(ShipmentEventsListener.name);
 
   constructor(
-    private readonly orders: OrdersService,
+    private readonly shipments: OrderShipmentsService,
     private readonly shipping: OrderShippingService,
     private readonly tracking: TrackingService,
   ) {}
@@ -26,20 +27,48 @@ export class ShipmentEventsListener {
   @OnEvent(ShipmentStatusChangedEvent.eventName, { suppressErrors: false })
   async onShipmentStatusChanged(event: ShipmentStatusChangedEvent): Promise<void> {
     const code = event.rawStatusCode ? `${event.rawStatusCode} → ` : '';
-    const moved = await this.orders.applyCourierStatus(
+    const written = await this.shipments.applyTracking(
       event.orderId,
-      event.docketNumber,
-      COURIER,
-      event.status,
-      `${COURIER} ${code}${event.status}${event.replayed ? ' (replayed)' : ''}`,
+      {
+        docketNumber: event.docketNumber,
+        status: event.status,
+        estimatedDelivery: event.estimatedDelivery,
+        history: event.history,
+        occurredAt: event.occurredAt,
+      },
+      {
+        source: StatusChangeSource.Courier,
+        actor: event.courierService,
+        note: `${event.courierService} ${event.docketNumber}: ${code}${event.status}${event.replayed ? ' (replayed)' : ''}`,
+      },
     );
-    if (moved.length > 0) {
+    if (written && written.moved.length > 0) {
       this.logger.log(
-        `Order ${event.orderNumber} → ${moved.join(' → ')} (docket ${event.docketNumber}: ${event.status})`,
+        `Order ${event.orderNumber} → ${written.moved.join(' → ')} (docket ${event.docketNumber}: ${event.status})`,
       );
     }
     // Handled, even when nothing had to move: reconcile stops re-sending it.
     await this.tracking.acknowledgeOrderStatus(event.docketNumber, event.status);
+  }
+
+  /** New scans or ETA without a status change: the parcel's summary follows (no ack). */
+  @OnEvent(ShipmentTrackingUpdatedEvent.eventName, { suppressErrors: false })
+  async onShipmentTrackingUpdated(event: ShipmentTrackingUpdatedEvent): Promise<void> {
+    await this.shipments.applyTracking(
+      event.orderId,
+      {
+        docketNumber: event.docketNumber,
+        status: event.status,
+        estimatedDelivery: event.estimatedDelivery,
+        history: event.history,
+        occurredAt: event.occurredAt,
+      },
+      {
+        source: StatusChangeSource.Courier,
+        actor: event.courierService,
+        note: `${event.courierService} ${event.docketNumber}: ${event.status}`,
+      },
+    );
   }
 
   @OnEvent(TrackingSyncPassCompletedEvent.eventName, { suppressErrors: false })

@@ -2,6 +2,12 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Schema as MongooseSchema, Types } from 'mongoose';
 import { type OutboxEntry, OutboxEntrySchema } from '../../common/outbox/outbox-entry.js';
 import { OrderStatus, StatusChangeSource } from '../order-status.js';
+import {
+  OrderShipment,
+  OrderShipmentSchema,
+  ShipmentLine,
+  ShipmentLineSchema,
+} from './order-shipment.schema.js';
 
 /** A priced line, frozen at order time: later product edits do not change it. */
 @Schema({ _id: false })
@@ -148,9 +154,35 @@ export class Order {
   @Prop()
   courierService?: string;
 
-  /** Absent until an admin ships the order. */
+  /**
+   * Legacy (single-parcel) shipment request; no longer written. Orders shipped before
+   * `shipments` existed are read as one shipment of every line (see order-fulfilment.ts).
+   */
   @Prop({ type: ShipmentRequestSchema })
   shipment?: ShipmentRequest;
+
+  /** The order's parcels, oldest first. */
+  @Prop({ type: [OrderShipmentSchema], default: [] })
+  shipments?: OrderShipment[];
+
+  /**
+   * Bumped by every write of `shipments`/`cancelledLines`: each such write is conditional on the
+   * version it read (atomic on MongoDB; on FerretDB also serialised by OrderWriteLock).
+   */
+  @Prop({ required: true, default: 0 })
+  shipmentsVersion?: number;
+
+  /**
+   * True while a parcel's ship steps are unfinished (stage `requested`), so the repair job finds
+   * them by one top-level equality (FerretDB pushes that down to an index; a dotted path into
+   * `shipments` would read every order). Absent otherwise.
+   */
+  @Prop()
+  shipmentRequested?: boolean;
+
+  /** Units cancelled while others were already shipped (cancelling cancels unshipped lines). */
+  @Prop({ type: [ShipmentLineSchema], default: [] })
+  cancelledLines?: ShipmentLine[];
 
   /** The client's Idempotency-Key, when one was sent. */
   @Prop()
@@ -189,14 +221,8 @@ export type LeanOrder = Order & { _id: Types.ObjectId };
 
 export const OrderSchema = SchemaFactory.createForClass(Order);
 OrderSchema.index({ idempotencyScope: 1 }, { unique: true, sparse: true });
-// One index per list query shape (see OrdersService.listMine / listForAdmin).
-OrderSchema.index({ user: 1, createdAt: -1 });
-OrderSchema.index({ user: 1, status: 1, createdAt: -1 });
-OrderSchema.index({ status: 1, createdAt: -1 });
-OrderSchema.index({ createdAt: -1 });
-OrderSchema.index({ status: 1, totalPaise: -1 });
-OrderSchema.index({ totalPaise: -1 });
-// The shipping reconciler: orders with a shipment request that never reached `shipped`.
-OrderSchema.index({ status: 1, 'shipment.requestedAt': 1 });
+// Lists filter and sort on `order_summaries` (see OrderSummary), which holds their indexes.
+// The shipping reconciler: orders with a shipment whose ship steps were interrupted.
+OrderSchema.index({ shipmentRequested: 1 });
 // The outbox relay's repair pass: orders with entries not yet relayed.
 OrderSchema.index({ 'outbox.key': 1 });

@@ -32,5 +32,5 @@ export class Product {
 export type ProductDocument = HydratedDocument<Product>;
 export const ProductSchema = SchemaFactory.createForClass(Product);
 // Public list: active products by name; admin list: all products by name.
-ProductSchema.index({ active: 1, name: 1 });
-ProductSchema.index({ name: 1 });
+ProductSchema.index({ active: 1, name: 1, _id: 1 });
+ProductSchema.index({ name: 1, _id: 1 });

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { OrderStatus } from '../../orders/order-status.js';
-import { TrackingStatus } from '../../sequel247/tracking-status.js';
+import { TrackingStatus } from '../../courier/tracking-status.js';
 
 export class PublicScanDto {
   @ApiProperty({ enum: TrackingStatus, nullable: true, example: TrackingStatus.OnTheRoad })

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEnum, IsOptional } from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination/pagination.js';
-import { TrackingStatus } from '../../sequel247/tracking-status.js';
+import { TrackingStatus } from '../../courier/tracking-status.js';
 
 /** Query strings carry booleans as text; anything but "true"/"false" fails validation. */
 const toBoolean = ({ value }: { value: unknown }): unknown =>

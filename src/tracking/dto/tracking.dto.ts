@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { TrackingStatus } from '../../sequel247/tracking-status.js';
+import { TrackingStatus } from '../../courier/tracking-status.js';
 import type { TrackingView } from '../tracking-view.js';
 
 export class TrackingScanDto {
@@ -55,8 +55,13 @@ export class TrackingDto {
   @ApiProperty({ example: 'Sequel247' })
   courierService: string;
 
-  @ApiProperty({ example: 'https://sequel247.com/track/0581094993' })
-  trackingUrl: string;
+  @ApiProperty({
+    example: 'https://sequel247.com/track/0581094993',
+    nullable: true,
+    type: String,
+    description: "The courier's public tracking page; null for couriers without one (Manual)",
+  })
+  trackingUrl: string | null;
 
   @ApiProperty({ enum: TrackingStatus, example: TrackingStatus.OnTheRoad })
   status: TrackingStatus;

@@ -1,4 +1,5 @@
-import type { TrackingStatus } from '../../sequel247/tracking-status.js';
+import type { TrackingStatus } from '../../courier/tracking-status.js';
+import type { HistoryEntry } from '../tracking-history.js';
 
 /**
  * A tracking's normalised status really changed (or, with `replayed`, reconcile re-sends a change
@@ -13,6 +14,8 @@ export class ShipmentStatusChangedEvent {
   readonly orderNumber: string;
   readonly userId: string;
   readonly docketNumber: string;
+  /** The provider the shipment is tracked with (registry key), e.g. `Sequel247`, `Manual`. */
+  readonly courierService: string;
   /** The status before this change; for a replay, the last status the Orders side acknowledged. */
   readonly previousStatus: TrackingStatus | null;
   readonly status: TrackingStatus;
@@ -20,6 +23,8 @@ export class ShipmentStatusChangedEvent {
   /** When the courier scanned the new status (UTC); the sync time when no scan says. */
   readonly occurredAt: Date;
   readonly estimatedDelivery: Date | null;
+  /** The tracking's whole scan history after the change, oldest first. */
+  readonly history: HistoryEntry[];
   /** True when re-emitted by reconcile rather than by a sync. */
   readonly replayed: boolean;
 
@@ -29,11 +34,13 @@ export class ShipmentStatusChangedEvent {
     this.orderNumber = fields.orderNumber;
     this.userId = fields.userId;
     this.docketNumber = fields.docketNumber;
+    this.courierService = fields.courierService;
     this.previousStatus = fields.previousStatus;
     this.status = fields.status;
     this.rawStatusCode = fields.rawStatusCode;
     this.occurredAt = fields.occurredAt;
     this.estimatedDelivery = fields.estimatedDelivery;
+    this.history = fields.history;
     this.replayed = fields.replayed ?? false;
   }
 }

@@ -1,3 +1,5 @@
+import type { SyncPassSummary } from '../tracking-poller.service.js';
+
 /**
  * A sync pass has finished. Modules that keep work of their own in step with tracking (Orders
  * repairs half-done shipments) listen for it instead of running a schedule of their own.
@@ -8,5 +10,7 @@ export class TrackingSyncPassCompletedEvent {
   constructor(
     readonly passId: string,
     readonly finishedAt: Date,
+    /** What the pass did (counts and duration), for observers such as metrics. */
+    readonly summary?: SyncPassSummary,
   ) {}
 }

@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
 import { type OutboxEntry, OutboxEntrySchema } from '../../common/outbox/outbox-entry.js';
-import { TrackingStatus } from '../../sequel247/tracking-status.js';
+import { TrackingStatus } from '../../courier/tracking-status.js';
 
 @Schema({ _id: false })
 export class TrackedItem {
@@ -108,6 +108,14 @@ export class Tracking {
   @Prop({ type: Date, default: null })
   nextSyncAt: Date | null;
 
+  /**
+   * `nextSyncAt`'s minute (minutes since the Unix epoch), null once terminal: the equality key
+   * a pass claims by, one minute slot at a time (see TrackingSchedule). FerretDB pushes an
+   * equality on it down to PostgreSQL; a range on `nextSyncAt` it would not.
+   */
+  @Prop({ type: Number, default: null })
+  dueMinute: number | null;
+
   @Prop({ required: true, default: 0 })
   consecutiveFailures: number;
 
@@ -151,12 +159,17 @@ export class Tracking {
 
 export type TrackingDocument = HydratedDocument<Tracking>;
 export const TrackingSchema = SchemaFactory.createForClass(Tracking);
-// The claim query: due, non-terminal trackings, most overdue first.
-TrackingSchema.index({ terminal: 1, nextSyncAt: 1 });
-TrackingSchema.index({ order: 1 });
-TrackingSchema.index({ user: 1 });
+// The sync pass: due slots by equality; the first pass's look for the earliest open slot
+// (`{terminal: false}` sorted by dueMinute). Every index costs each sync write, so no more.
+TrackingSchema.index({ dueMinute: 1 });
+// Reconcile: unacknowledged status changes past their grace period.
 TrackingSchema.index({ orderAckPending: 1, statusChangedAt: 1 });
-// Admin list, newest first (stale/failing filters scan this order; they are rare admin reads).
-TrackingSchema.index({ status: 1, createdAt: -1 });
-TrackingSchema.index({ createdAt: -1 });
+// Trackings of an order.
+TrackingSchema.index({ order: 1, createdAt: 1, _id: 1 });
+// The admin list (TrackingService.list): newest first, by status, stale or failing.
+TrackingSchema.index({ createdAt: -1, _id: -1 });
+TrackingSchema.index({ status: 1, createdAt: -1, _id: -1 });
+TrackingSchema.index({ stale: 1, createdAt: -1, _id: -1 });
+TrackingSchema.index({ consecutiveFailures: 1 });
+// The outbox relay's repair pass: trackings with entries not yet relayed.
 TrackingSchema.index({ 'outbox.key': 1 });

@@ -33,5 +33,5 @@ export class User {
 
 export type UserDocument = HydratedDocument<User>;
 export const UserSchema = SchemaFactory.createForClass(User);
-UserSchema.index({ role: 1, createdAt: -1 });
-UserSchema.index({ createdAt: -1 });
+UserSchema.index({ role: 1, createdAt: -1, _id: -1 });
+UserSchema.index({ createdAt: -1, _id: -1 });

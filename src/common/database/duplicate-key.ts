@@ -1,0 +1,13 @@
+import { mongo } from 'mongoose';
+
+/** MongoDB's (and FerretDB's) code for an insert or upsert that collides with a unique index. */
+export const DUPLICATE_KEY_CODE = 11000;
+
+/**
+ * Whether an insert or upsert failed on a unique index. On FerretDB v1 only inserts and upserts
+ * report this code; a colliding update fails with InternalError (see MONGODB-PORTABILITY.md),
+ * so detect conflicts by inserting.
+ */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return error instanceof mongo.MongoServerError && error.code === DUPLICATE_KEY_CODE;
+}

@@ -1,0 +1,133 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, mongo } from 'mongoose';
+import { errorMessage } from '../common/errors/error-message.js';
+import type { LeanOrder } from './schemas/order.schema.js';
+import { Order } from './schemas/order.schema.js';
+import { OrderSummary } from './schemas/order-summary.schema.js';
+
+/** The summary of an order as stored (also used by benchmarks that seed orders directly). */
+export function summaryOf(
+  order: Pick<LeanOrder, '_id' | 'user' | 'orderNumber' | 'status' | 'totalPaise' | 'createdAt'> & {
+    statusHistory: unknown[];
+  },
+): OrderSummary {
+  return {
+    _id: order._id,
+    user: order.user,
+    orderNumber: order.orderNumber,
+    status: order.status,
+    totalPaise: order.totalPaise,
+    createdAt: order.createdAt,
+    version: order.statusHistory.length,
+  };
+}
+
+/** A page picked from the summaries, in page order, and the filter's total. */
+export interface SummaryPage {
+  rows: Array<Pick<OrderSummary, '_id' | 'status' | 'version'>>;
+  total: number;
+}
+
+/**
+ * Keeps `order_summaries` (see OrderSummary) in step with `orders`, and pages over it.
+ *
+ * Consistency without transactions: the order is written first, its summary after. A summary
+ * write only replaces an older version (a conditional upsert; a newer one already stored makes
+ * the upsert's insert collide, which is ignored). A failed summary write is logged, never
+ * thrown: the order's write stands. What can go wrong is repaired: a summary that is missing
+ * (a crash between the two writes) by the boot-time repair when the collections' counts
+ * differ, and one that is behind by the list itself, which compares each page's orders with
+ * their summaries.
+ */
+@Injectable()
+export class OrderSummaries implements OnApplicationBootstrap {
+  private readonly logger = new Logger(OrderSummaries.name);
+
+  constructor(
+    @InjectModel(OrderSummary.name) private readonly summaries: Model<OrderSummary>,
+    @InjectModel(Order.name) private readonly orders: Model<Order>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // In the background: the service serves meanwhile (a missing summary only hides an order
+    // from lists until it is back).
+    void this.repairMissing().catch((error: unknown) =>
+      this.logger.error(`Order summary repair failed: ${errorMessage(error)}`),
+    );
+  }
+
+  /** Stores the order's summary unless a newer one is there. Never throws. */
+  async record(order: LeanOrder): Promise<void> {
+    const summary = summaryOf(order);
+    try {
+      await this.summaries.updateOne(
+        { _id: summary._id, version: { $lte: summary.version } },
+        { $set: summary },
+        { upsert: true },
+      );
+    } catch (error) {
+      if (error instanceof mongo.MongoServerError && error.code === 11000) return; // newer stored
+      this.logger.error(
+        `Summary of order ${order.orderNumber} not stored (repaired later): ${errorMessage(error)}`,
+      );
+    }
+  }
+
+  /** One page of summaries in `sort` order, and how many match. */
+  async page(
+    filter: Record<string, unknown>,
+    sort: Record<string, 1 | -1>,
+    skip: number,
+    limit: number,
+  ): Promise<SummaryPage> {
+    const [rows, total] = await Promise.all([
+      this.summaries
+        .find(filter, { _id: 1, status: 1, version: 1 })
+        .sort(sort)
+        .skip(skip)
+        .limit(limit)
+        .lean<SummaryPage['rows']>(),
+      this.summaries.countDocuments(filter),
+    ]);
+    return { rows, total };
+  }
+
+  /** Re-records the summaries on a page that are behind their orders. */
+  async healPage(page: SummaryPage['rows'], orders: Array<LeanOrder | null>): Promise<void> {
+    const behind = orders.filter(
+      (o, i): o is LeanOrder =>
+        o !== null && (page[i].version < o.statusHistory.length || page[i].status !== o.status),
+    );
+    await Promise.all(behind.map((o) => this.record(o)));
+  }
+
+  /**
+   * Writes the summary of every order that has none. Runs only when the two collections'
+   * counts differ, reading the orders once (a cursor).
+   */
+  async repairMissing(): Promise<number> {
+    const [orders, summaries] = await Promise.all([
+      this.orders.estimatedDocumentCount(),
+      this.summaries.estimatedDocumentCount(),
+    ]);
+    if (orders === summaries) return 0;
+    let repaired = 0;
+    const cursor = this.orders
+      .find(
+        {},
+        { user: 1, orderNumber: 1, status: 1, totalPaise: 1, createdAt: 1, statusHistory: 1 },
+      )
+      .lean<LeanOrder[]>()
+      .cursor({ batchSize: 500 });
+    for await (const order of cursor) {
+      const exists = await this.summaries.exists({ _id: order._id });
+      if (!exists) {
+        await this.record(order);
+        repaired += 1;
+      }
+    }
+    if (repaired > 0) this.logger.warn(`Repaired ${repaired} missing order summaries`);
+    return repaired;
+  }
+}

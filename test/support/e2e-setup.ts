@@ -1,0 +1,4 @@
+import 'reflect-metadata';
+import { installQueryLog } from './query-log.js';
+
+installQueryLog();
