@@ -26,12 +26,13 @@ const fastEnv = (sandbox: Sequel247Sandbox, smtpUrl: string) => ({
   OUTBOX_STABILITY_MS: '300',
   EMAIL_POLL_MS: '100',
   EMAIL_RETRY_BASE_MS: '50',
+  EMAIL_ENABLED: 'true',
   SMTP_URL: smtpUrl,
 });
 
-/** A list route's items (`data` is the array, or `{items}` before the list-shape change). */
-function itemsOf<T>(body: { data: T[] | { items: T[] } }): T[] {
-  return Array.isArray(body.data) ? body.data : body.data.items;
+/** A list route's items (`data` is the array). */
+function itemsOf<T>(body: { data: T[] }): T[] {
+  return body.data;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -28,7 +28,7 @@ const ALL_EVENTS = [
 type Envelope = {
   type: string;
   timestamp: string;
-  data: { orderNumber: string; status: string; trackingInfo: { status: string | null } };
+  data: { orderNumber: string; orderStatus: string; trackingInfo: { status: string | null } };
 };
 const envelope = (r: ReceivedWebhook) => r.json<Envelope>();
 
@@ -222,7 +222,8 @@ describe('outgoing webhooks', () => {
         r.accepted.some((w) => envelope(w).type === 'shipment.delivered') &&
         r.accepted.some(
           (w) =>
-            envelope(w).data.status === 'delivered' && envelope(w).type === 'order.status_changed',
+            envelope(w).data.orderStatus === 'delivered' &&
+            envelope(w).type === 'order.status_changed',
         ),
       20_000,
       'delivered',
@@ -248,7 +249,7 @@ describe('outgoing webhooks', () => {
     expect(shipmentStatuses.length).toBeGreaterThanOrEqual(3);
     const orderStatuses = mine
       .filter((w) => envelope(w).type === 'order.status_changed')
-      .map((w) => envelope(w).data.status);
+      .map((w) => envelope(w).data.orderStatus);
     expect(orderStatuses.at(-1)).toBe('delivered');
     // Order per endpoint per order: the delivered webhooks come last.
     expect(types.indexOf('shipment.delivered')).toBeGreaterThan(types.indexOf('shipment.created'));
@@ -291,7 +292,7 @@ describe('outgoing webhooks', () => {
     // The cancellation waited for the creation to get through.
     expect(envelope(next)).toMatchObject({
       type: 'order.status_changed',
-      data: { status: 'cancelled' },
+      data: { orderStatus: 'cancelled' },
     });
     expect(next.at).toBeGreaterThanOrEqual(ok.at);
 

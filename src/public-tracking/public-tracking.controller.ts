@@ -67,7 +67,7 @@ export class PublicTrackingController {
   })
   @ApiParam({
     name: 'ref',
-    description: 'Order number (DKT-YYMMDD-XXXXXX) or tracking (docket) number',
+    description: 'Order number (DKT-YYMMDD-XXXXXX) or 10-digit Sequel247 docket number',
     example: 'DKT-261125-7KQ2XM',
   })
   @ApiEnvelope(PublicParcelDto)

@@ -7,7 +7,7 @@ import { ORDER_NUMBER_PATTERN } from '../orders/order-number.js';
 import { OrderNotFoundError } from '../orders/orders.errors.js';
 import { OrdersService } from '../orders/orders.service.js';
 import type { LeanOrder } from '../orders/schemas/order.schema.js';
-import { ANY_TRACKING_NUMBER_RULE, matchesRule } from '../courier/docket-rules.js';
+import { matchesRule, SEQUEL247_DOCKET_RULE } from '../courier/docket-rules.js';
 import { TrackingService } from '../tracking/tracking.service.js';
 import type { PublicParcelDto } from './dto/public-parcel.dto.js';
 import { FixedWindowLimiter } from './public-lookup.limiter.js';
@@ -27,11 +27,12 @@ export function parseParcelRef(raw: string): { orderNumber: string } | { docketN
   const trimmed = raw.trim();
   const ref = trimmed.toUpperCase();
   if (ORDER_NUMBER_PATTERN.test(ref)) return { orderNumber: ref };
-  if (matchesRule(ANY_TRACKING_NUMBER_RULE, trimmed)) return { docketNumber: trimmed };
+  // Shoppers look up Sequel247 dockets (10 digits); other couriers' parcels by order number.
+  if (matchesRule(SEQUEL247_DOCKET_RULE, trimmed)) return { docketNumber: trimmed };
   throw new ValidationFailedError([
     {
       field: 'ref',
-      messages: ['ref must be an order number (DKT-YYMMDD-XXXXXX) or a tracking (docket) number'],
+      messages: ['ref must be an order number (DKT-YYMMDD-XXXXXX) or a 10-digit docket number'],
     },
   ]);
 }

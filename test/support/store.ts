@@ -5,8 +5,9 @@ import { bearer, type TestUser } from './auth.js';
 import { ADDRESS } from './orders.js';
 import type { SandboxControl } from './sequel247-sandbox.js';
 import type { TestApp } from './test-app.js';
+import { scheduleTrackings } from './tracking-schedule.js';
 
-/** Order view fields the notification tests read. */
+/** Order view fields the notification tests read (`id` is the view's `_id`). */
 export interface OrderRef {
   id: string;
   orderNumber: string;
@@ -45,7 +46,7 @@ export async function placeOrder(
     .set(bearer(customer))
     .send({ items: [{ product: productId, quantity: 1 }], shippingAddress: ADDRESS });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return { id: res.body.data.id ?? res.body.data._id, orderNumber: res.body.data.orderNumber };
+  return { id: res.body.data._id, orderNumber: res.body.data.orderNumber };
 }
 
 /** A docket at the sandbox with the `manual` scenario: it carries exactly the scans added. */
@@ -74,12 +75,7 @@ export async function scan(control: SandboxControl, docket: string, code: string
 
 /** One sync pass through the admin route, after making these dockets due. */
 export async function syncNow(t: TestApp, admin: TestUser, dockets: string[]) {
-  await t.db
-    .collection('trackings')
-    .updateMany(
-      { _id: { $in: dockets } as never },
-      { $set: { nextSyncAt: new Date(Date.now() - 1000) } },
-    );
+  await scheduleTrackings(t.db, { _id: { $in: dockets } }, new Date(Date.now() - 1000));
   const res = await t.http().post('/api/tracking/admin/sync').set(bearer(admin));
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 }

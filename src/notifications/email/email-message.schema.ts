@@ -68,7 +68,10 @@ export class EmailMessageDoc {
 }
 
 export const EmailMessageSchema = SchemaFactory.createForClass(EmailMessageDoc);
-EmailMessageSchema.index({ status: 1 });
+// The sender's due messages (status equality) and the admin list by status, newest first.
+EmailMessageSchema.index({ status: 1, createdAt: -1, _id: -1 });
+// The admin list of one order's emails, newest first.
+EmailMessageSchema.index({ orderNumber: 1, createdAt: -1, _id: -1 });
 EmailMessageSchema.index({ orderId: 1 });
 
 /**
