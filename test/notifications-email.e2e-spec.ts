@@ -18,6 +18,18 @@ import { createTestApp, type TestApp } from './support/test-app.js';
 const TOKEN = 'a11ce0a11ce0a11ce0a11ce0a11ce0a1';
 const HOUR = 3_600_000;
 
+const METRICS_TOKEN = 'metrics-token-0123456789-abcdefghijklmnop';
+
+/** `docket_notifications_total{channel="email",outcome}` of one instance. */
+async function emailsCounted(t: TestApp, outcome: string): Promise<number> {
+  const res = await t.http().get('/api/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`);
+  expect(res.status).toBe(200);
+  const line = res.text
+    .split('\n')
+    .find((l) => l.startsWith(`docket_notifications_total{channel="email",outcome="${outcome}"}`));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
 const fastEnv = (sandbox: Sequel247Sandbox, smtpUrl: string) => ({
   SEQUEL247_BASE_URL: sandbox.url,
   SEQUEL247_TOKEN: TOKEN,
@@ -27,6 +39,7 @@ const fastEnv = (sandbox: Sequel247Sandbox, smtpUrl: string) => ({
   EMAIL_POLL_MS: '100',
   EMAIL_RETRY_BASE_MS: '50',
   EMAIL_ENABLED: 'true',
+  METRICS_TOKEN: METRICS_TOKEN,
   SMTP_URL: smtpUrl,
 });
 
@@ -104,6 +117,8 @@ describe('customer email over SMTP', () => {
     );
     const keys = mailsTo(customer).map((m) => m.headers['x-docket-idempotency-key']);
     expect(new Set(keys).size).toBe(3);
+    // Prometheus counts what each instance sent (this file's earlier sends are none).
+    expect((await emailsCounted(a, 'sent')) + (await emailsCounted(b, 'sent'))).toBe(3);
 
     expect(shipped.text).toContain(order.orderNumber);
     expect(shipped.text).toContain('18K Gold Solitaire Ring × 1');
@@ -111,11 +126,11 @@ describe('customer email over SMTP', () => {
     expect(shipped.text).toContain(`docket ${docket}`);
     expect(shipped.text).toMatch(/Estimated delivery: \w{3}, \d{1,2} \w{3},? \d{4}/);
     const view = await a.http().get(`/api/orders/${order.id}`).set(bearer(customer));
-    const trackingUrl = view.body.data.trackingInfo.trackingUrl as string | null;
-    if (trackingUrl) {
-      expect(shipped.text).toContain(`Track your parcel: ${trackingUrl}`);
-      expect(shipped.html).toContain(trackingUrl.replace(/&/g, '&amp;'));
-    }
+    // The order's signed public tracking page (the same link every time it is signed that day).
+    const trackingUrl = view.body.data.trackingInfo.trackingUrl as string;
+    expect(trackingUrl).toMatch(/\/track\/t\//);
+    expect(shipped.text).toContain(`Track your parcel: ${trackingUrl}`);
+    expect(shipped.html).toContain(trackingUrl.replace(/&/g, '&amp;'));
     expect(shipped.html).toContain('<h1 style="font-size:22px">Your order is on its way</h1>');
     expect(shipped.html).toContain(order.orderNumber);
 

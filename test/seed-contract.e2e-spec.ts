@@ -189,7 +189,14 @@ describe("the seed's response contract", () => {
     let document: OpenAPIObject;
     const schema = (name: string) =>
       document.components?.schemas?.[name] as {
-        properties: Record<string, { $ref?: string; items?: { $ref?: string } }>;
+        properties: Record<
+          string,
+          {
+            $ref?: string;
+            allOf?: Array<{ $ref?: string }>;
+            items?: { $ref?: string };
+          }
+        >;
         required?: string[];
       };
 
@@ -204,7 +211,11 @@ describe("the seed's response contract", () => {
       );
       expect(order.properties).not.toHaveProperty('id');
       expect(order.properties).not.toHaveProperty('status');
-      expect(order.properties.trackingInfo.$ref).toBe('#/components/schemas/TrackingInfoDto');
+      // A described property is documented as `allOf: [{ $ref }]`.
+      const tracking = order.properties.trackingInfo;
+      expect(tracking.$ref ?? tracking.allOf?.[0]?.$ref).toBe(
+        '#/components/schemas/TrackingInfoDto',
+      );
       expect(schema('TrackingInfoDto').required).toEqual(
         expect.arrayContaining(SEED_TRACKING_FIELDS),
       );

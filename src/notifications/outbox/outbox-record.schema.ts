@@ -49,7 +49,9 @@ export class OutboxRecordDoc {
 
 export const OutboxRecordSchema = SchemaFactory.createForClass(OutboxRecordDoc);
 OutboxRecordSchema.index({ bucket: 1 });
+// Last-Event-ID replay of one order's stream (the public page) and of one customer's stream.
 OutboxRecordSchema.index({ orderId: 1 });
+OutboxRecordSchema.index({ userId: 1 });
 
 /** Where a durable consumer (email sender, webhook dispatcher) got to in the feed. */
 @Schema({ collection: 'outbox_checkpoints', versionKey: false })

@@ -93,10 +93,12 @@ export class WebhookDelivery {
 
 export type LeanWebhookDelivery = WebhookDelivery & { _id: Types.ObjectId };
 export const WebhookDeliverySchema = SchemaFactory.createForClass(WebhookDelivery);
-// Due work, and one endpoint's pending deliveries of one order (equality filters only).
-WebhookDeliverySchema.index({ status: 1, nextAttemptAt: 1 });
+// Due work in order (nextAttemptAt, then feed position), and one endpoint's pending deliveries
+// of one order (equality filters only).
+WebhookDeliverySchema.index({ status: 1, nextAttemptAt: 1, position: 1 });
 WebhookDeliverySchema.index({ endpoint: 1, orderId: 1, status: 1 });
-WebhookDeliverySchema.index({ endpoint: 1, createdAt: -1 });
+// An endpoint's delivery log, newest first.
+WebhookDeliverySchema.index({ endpoint: 1, createdAt: -1, _id: -1 });
 
 /**
  * A claim on one attempt of one delivery, `_id` = `<delivery id>:<attempt>:<takeover>`. Inserts

@@ -57,4 +57,6 @@ export class WebhookEndpoint {
 
 export type LeanWebhookEndpoint = WebhookEndpoint & { _id: Types.ObjectId };
 export const WebhookEndpointSchema = SchemaFactory.createForClass(WebhookEndpoint);
-WebhookEndpointSchema.index({ status: 1 });
+// The admin list (oldest first, optionally by status) and the dispatcher's active endpoints.
+WebhookEndpointSchema.index({ status: 1, createdAt: 1 });
+WebhookEndpointSchema.index({ createdAt: 1 });
