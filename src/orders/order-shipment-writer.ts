@@ -114,6 +114,7 @@ export class OrderShipmentWriter {
       const interrupted = result.shipments.some((s) => s.stage === ShipmentStage.Requested);
       const unset = interrupted ? {} : { shipmentRequested: 1 };
       if (interrupted) set.shipmentRequested = true;
+      if (records.length > 0) set.outboxPending = true;
       if (latest) {
         set.trackingNumber = latest.docketNumber;
         set.courierService = latest.courierService;

@@ -22,6 +22,7 @@ import {
   requestFingerprint,
 } from './order-lines.js';
 import { generateOrderNumber } from './order-number.js';
+import { pullOutboxEntries } from '../common/outbox/pull-outbox-entries.js';
 import { createdEntry, statusChangedEntry } from './order-outbox-entries.js';
 import { OrderWriteLock } from './order-write-lock.js';
 import { checkTransition, releasesStock, STOCK_HOLDING_STATUSES } from './order-state-machine.js';
@@ -283,7 +284,7 @@ export class OrdersService {
                   : current.shipmentsVersion,
             },
             {
-              $set: { status: to, ...extraSet },
+              $set: { status: to, ...extraSet, outboxPending: true },
               // The change and its outbox record in one single-document update.
               $push: { statusHistory: entry, outbox: record },
             },
@@ -326,10 +327,16 @@ export class OrdersService {
   /** Orders still carrying outbox entries, for the relay's repair pass. */
   async findWithOutbox(limit: number): Promise<Array<{ orderId: string; outbox: OutboxEntry[] }>> {
     const orders = await this.orders
-      .find({ 'outbox.key': trusted({ $exists: true }) }, { outbox: 1 })
+      .find({ outboxPending: true }, { outbox: 1 })
       .limit(limit)
       .lean<LeanOrder[]>();
-    return orders.map((o) => ({ orderId: String(o._id), outbox: o.outbox }));
+    const pending = [];
+    for (const o of orders) {
+      // Flagged but already emptied (a clear that lost its unset): drop the flag.
+      if (!o.outbox?.length) await this.clearOutbox(String(o._id), []);
+      else pending.push({ orderId: String(o._id), outbox: o.outbox });
+    }
+    return pending;
   }
 
   /** Removes relayed entries; through the per-order lock so it cannot undo a concurrent change. */
@@ -339,12 +346,8 @@ export class OrdersService {
       // Each entry is pulled by its exact stored value, read uncast: FerretDB's `$pull` matches
       // whole elements only (a `{ key }` condition or an operator matches nothing there).
       const raw = await this.orders.collection.findOne({ _id: id }, { projection: { outbox: 1 } });
-      const entries = ((raw?.outbox ?? []) as Array<{ key: string }>).filter((e) =>
-        keys.includes(e.key),
-      );
-      for (const entry of entries) {
-        await this.orders.collection.updateOne({ _id: id }, { $pull: { outbox: entry } } as never);
-      }
+      const stored = (raw?.outbox ?? []) as Array<{ key: string }>;
+      await pullOutboxEntries(this.orders.collection, id, stored, keys);
     });
   }
 
@@ -406,6 +409,7 @@ export class OrdersService {
             _id,
             orderNumber,
             outbox: [createdEntry(String(_id), orderNumber, draft)],
+            outboxPending: true,
           })
         ).toObject<LeanOrder>();
         await this.summaries.record(created);

@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, trusted } from 'mongoose';
+import { Model } from 'mongoose';
 import type { OutboxSource, PendingOutbox } from '../common/outbox/outbox-entry.js';
+import { pullOutboxEntries } from '../common/outbox/pull-outbox-entries.js';
 import { Tracking } from './schemas/tracking.schema.js';
 import { TrackingLeases } from './tracking-leases.service.js';
 import type { StoredTracking } from './tracking-view.js';
@@ -43,10 +44,16 @@ export class TrackingOutboxSource implements OutboxSource {
 
   async findPending(limit: number): Promise<PendingOutbox[]> {
     const docs = await this.trackings
-      .find({ 'outbox.key': trusted({ $exists: true }) }, { outbox: 1 })
+      .find({ outboxPending: true }, { outbox: 1 })
       .limit(limit)
       .lean<Array<Pick<StoredTracking, '_id' | 'outbox'>>>();
-    return docs.map((d) => ({ documentId: d._id, entries: d.outbox }));
+    const pending: PendingOutbox[] = [];
+    for (const d of docs) {
+      // Flagged but already emptied (a clear that lost its unset): drop the flag.
+      if (!d.outbox?.length) await this.clear(d._id, []);
+      else pending.push({ documentId: d._id, entries: d.outbox });
+    }
+    return pending;
   }
 
   async clear(docketNumber: string, keys: string[]): Promise<void> {
@@ -64,12 +71,8 @@ export class TrackingOutboxSource implements OutboxSource {
       if (!raw || Number(raw.syncSeq ?? 0) !== seq) return;
       // Each entry is pulled by its exact stored value, read uncast: FerretDB's `$pull` matches
       // whole elements only (a `{ key }` condition or an operator matches nothing there).
-      const entries = ((raw.outbox ?? []) as Array<{ key: string }>).filter((e) =>
-        keys.includes(e.key),
-      );
-      for (const entry of entries) {
-        await this.trackings.collection.updateOne(filter, { $pull: { outbox: entry } } as never);
-      }
+      const stored = (raw.outbox ?? []) as Array<{ key: string }>;
+      await pullOutboxEntries(this.trackings.collection, docketNumber, stored, keys);
     } finally {
       await this.leases.release([lease]);
     }

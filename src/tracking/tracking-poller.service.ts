@@ -484,7 +484,7 @@ export class TrackingPoller {
         updateOne: {
           filter: { _id: doc._id },
           update: {
-            $set: set,
+            $set: outbox.length ? { ...set, outboxPending: true } : set,
             $inc: { syncSeq: 1 },
             // The sync's changes and their outbox records in one single-document update.
             ...(outbox.length ? { $push: { outbox: { $each: outbox } } } : {}),

@@ -127,6 +127,7 @@ export class TrackingService {
           ? { nextSyncAt: now, dueMinute: dueMinuteOf(now) }
           : { nextSyncAt: null, dueMinute: null }),
         orderStatusAcknowledged: TrackingStatus.OrderPlaced,
+        outboxPending: true,
         outbox: [
           shipmentCreatedEntry(
             {

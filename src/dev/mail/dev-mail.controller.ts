@@ -1,6 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Public } from '../../auth/decorators/public.decorator.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import type { DevMail } from './dev-mail-sink.js';
 import { devMailSink } from './dev-mail.registry.js';
@@ -14,9 +15,11 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
 
 /**
  * What the development SMTP sink received: `GET /api/dev/mail` (JSON, newest first) and
- * `GET /api/dev/mail/:id` (the message as a person sees it). Registered only outside production.
+ * `GET /api/dev/mail/:id` (the message as a person sees it). Loaded only by the embedded demo
+ * (main.ts's dev rig), open without a login like the rest of the demo's development tools.
  */
 @ApiExcludeController()
+@Public()
 @Controller('dev/mail')
 export class DevMailController {
   @Get()

@@ -208,6 +208,14 @@ export class Order {
   @Prop({ type: [OutboxEntrySchema], default: [] })
   outbox: OutboxEntry[];
 
+  /**
+   * True while `outbox` may hold entries not yet relayed: the relay's repair pass finds them by
+   * this top-level equality (FerretDB pushes it down to the index; a dotted `$exists` it scans).
+   * Set with every push; unset by the pull that empties `outbox`.
+   */
+  @Prop()
+  outboxPending?: boolean;
+
   /** Set once the units of a cancelled order are back on the shelf (absent: still owed). */
   @Prop()
   stockReleasedAt?: Date;
@@ -225,4 +233,4 @@ OrderSchema.index({ idempotencyScope: 1 }, { unique: true, sparse: true });
 // The shipping reconciler: orders with a shipment whose ship steps were interrupted.
 OrderSchema.index({ shipmentRequested: 1 });
 // The outbox relay's repair pass: orders with entries not yet relayed.
-OrderSchema.index({ 'outbox.key': 1 });
+OrderSchema.index({ outboxPending: 1 }, { sparse: true });

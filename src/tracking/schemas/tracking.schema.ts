@@ -153,6 +153,14 @@ export class Tracking {
   @Prop({ type: [OutboxEntrySchema], default: [] })
   outbox: OutboxEntry[];
 
+  /**
+   * True while `outbox` may hold entries not yet relayed: the relay's repair pass finds them by
+   * this top-level equality (FerretDB pushes it down to the index; a dotted `$exists` it scans).
+   * Set with every push; unset by the pull that empties `outbox`.
+   */
+  @Prop()
+  outboxPending?: boolean;
+
   createdAt: Date;
   updatedAt: Date;
 }
@@ -172,4 +180,4 @@ TrackingSchema.index({ status: 1, createdAt: -1, _id: -1 });
 TrackingSchema.index({ stale: 1, createdAt: -1, _id: -1 });
 TrackingSchema.index({ consecutiveFailures: 1 });
 // The outbox relay's repair pass: trackings with entries not yet relayed.
-TrackingSchema.index({ 'outbox.key': 1 });
+TrackingSchema.index({ outboxPending: 1 }, { sparse: true });
