@@ -43,8 +43,8 @@ export interface ShipmentsWrite {
  * does (FerretDB checks the filter and writes in two steps). So two ship calls racing for the
  * same units cannot both claim them: the loser re-reads and is judged again on what is left.
  * The order status the parcels imply is applied in the same update (through the state
- * machine), with an `order.status_changed` outbox record per move, and restocking is done only by the write that moved a parcel to cancelled or
- * returned, so units go back exactly once.
+ * machine), with an `order.status_changed` outbox record per move, and restocking is done only
+ * by the write that moved a parcel to cancelled or returned, so units go back exactly once.
  */
 @Injectable()
 export class OrderShipmentWriter {
