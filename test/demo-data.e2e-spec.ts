@@ -276,6 +276,8 @@ describe('demo data at boot', () => {
           PUBLIC_TRACKING_URL_TEMPLATE: 'https://shop.example.in/track/{token}',
           // Production needs a real SMTP server for customer email; nothing is sent here.
           SMTP_URL: 'smtp://127.0.0.1:1',
+          // The tests' loopback-webhook setting is refused in production.
+          WEBHOOKS_ALLOW_PRIVATE_TARGETS: '',
         },
         embeddedDemo,
       });
