@@ -8,11 +8,14 @@ import { AuthModule } from './auth/auth.module.js';
 import { DeliveryEstimatesModule } from './delivery-estimates/delivery-estimates.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ProductsModule } from './products/products.module.js';
+import { PublicTrackingModule } from './public-tracking/public-tracking.module.js';
 import { TrackingModule } from './tracking/tracking.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({
   imports: [
@@ -39,6 +42,9 @@ import { UsersModule } from './users/users.module.js';
     ProductsModule,
     OrdersModule,
     TrackingModule,
+    NotificationsModule,
+    WebhooksModule,
+    PublicTrackingModule,
     DeliveryEstimatesModule,
     MetricsModule,
   ],

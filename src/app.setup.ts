@@ -13,6 +13,7 @@ import type { AllConfig } from './config/index.js';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
 import { METRICS_SECURITY } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { mountTrackingPage } from './public-tracking/page/tracking-page.js';
 
 export const API_PREFIX = 'api';
 
@@ -30,6 +31,8 @@ export function configureApp(app: NestExpressApplication): void {
   app.useGlobalFilters(new AllExceptionsFilter());
   answerClientErrorsWithEnvelope(app.getHttpServer());
   app.useGlobalInterceptors(new EnvelopeInterceptor(app.get(Reflector)));
+  // The shopper's tracking page lives outside /api (see public-tracking/page).
+  mountTrackingPage(app);
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, () => createOpenApiDocument(app), {
     jsonDocumentUrl: `${API_PREFIX}/docs-json`,
   });

@@ -30,7 +30,12 @@ async function startDevRig(): Promise<DevRig> {
   const embedded = await startEmbeddedDependencies();
   markSelfStarted('database', 'courier');
   const { DemoModule } = await import('./dev/demo/demo.module.js');
-  return { started: embedded.started, modules: [DemoModule], stop: () => embedded.stop() };
+  const { DevMailModule } = await import('./dev/mail/dev-mail.module.js');
+  return {
+    started: embedded.started,
+    modules: [DemoModule, DevMailModule],
+    stop: () => embedded.stop(),
+  };
 }
 
 /** .env is read here, before deciding what to start, so its settings count as configured. */

@@ -272,6 +272,12 @@ describe('demo data at boot', () => {
           DEMO_DATA: '',
           NODE_ENV: 'production',
           JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
+          PUBLIC_TRACKING_SECRET: 'a-production-link-secret-of-at-least-32-chars',
+          PUBLIC_TRACKING_URL_TEMPLATE: 'https://shop.example.in/track/{token}',
+          // Production needs a real SMTP server for customer email; nothing is sent here.
+          SMTP_URL: 'smtp://127.0.0.1:1',
+          // The tests' loopback-webhook setting is refused in production.
+          WEBHOOKS_ALLOW_PRIVATE_TARGETS: '',
         },
         embeddedDemo,
       });

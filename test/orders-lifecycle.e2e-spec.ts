@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.js';
 import { createTestApp, TestApp } from './support/test-app.js';
 import { ADDRESS } from './support/orders.js';
+import { ordersOutboxSettled } from './support/outbox.js';
 import { onQuery } from './support/query-log.js';
 
 const { ObjectId } = mongoose.mongo;
@@ -205,6 +206,7 @@ describe('order lifecycle', () => {
       afterAll(() => stop());
 
       async function queriesFor(path: string, user: TestUser) {
+        await ordersOutboxSettled(t);
         queries.length = 0;
         await t.http().get(path).set(bearer(user)).expect(200);
         const of = (collection: string) => queries.filter((q) => q.collection === collection);
@@ -404,6 +406,7 @@ describe('order lifecycle', () => {
       await placeOrder(b, cheap.id);
       await setStatus(aOrders[0]._id, 'processing').expect(200);
       // Spread a's orders over known days: 1 Oct, 2 Oct, 3 Oct, 4 Oct 2026 (noon UTC).
+      await ordersOutboxSettled(t);
       // Lists sort and filter on the order summaries, so both get the new time.
       for (const [i, o] of aOrders.entries()) {
         for (const collection of ['orders', 'order_summaries']) {

@@ -10,6 +10,10 @@ const PUBLIC_ROUTES = [
   'GET /api/products',
   'GET /api/products/{id}',
   'GET /api/delivery-estimate',
+  // Public tracking: a shopper's lookup (order number + email) and signed links.
+  'GET /api/track/{ref}',
+  'GET /api/track/t/{token}',
+  'GET /api/track/t/{token}/events',
 ];
 
 const key = (op: Operation) => `${op.method.toUpperCase()} ${op.path}`;

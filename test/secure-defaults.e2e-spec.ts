@@ -20,6 +20,9 @@ const PRODUCTION_ENV: Record<string, string> = {
   JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
   SEQUEL247_BASE_URL: 'https://sequel247.example.in',
   SEQUEL247_TOKEN: 'feedfacecafebeef0123456789abcdef',
+  SMTP_URL: 'smtps://docket:secret@smtp.example.in:465',
+  PUBLIC_TRACKING_SECRET: 'a-production-link-secret-of-at-least-32-chars',
+  PUBLIC_TRACKING_URL_TEMPLATE: 'https://shop.example.in/track/{token}',
   LOG_LEVEL: 'silent',
   TRACKING_SYNC_ENABLED: 'false',
 };
@@ -32,6 +35,11 @@ const CONFIG_VARIABLES = [
   'SEQUEL247_BASE_URL',
   'SEQUEL247_TOKEN',
   'DEMO_DATA',
+  'EMAIL_ENABLED',
+  'SMTP_URL',
+  'PUBLIC_TRACKING_SECRET',
+  'PUBLIC_TRACKING_URL_TEMPLATE',
+  'WEBHOOKS_ALLOW_PRIVATE_TARGETS',
 ];
 
 /**
@@ -75,6 +83,22 @@ describe('fail closed: production-like settings refuse development defaults at b
       expect(error).toMatch(/JWT_SECRET/);
       expect(error).toContain(reason);
     }
+  });
+
+  it.each([['SMTP_URL'], ['PUBLIC_TRACKING_SECRET'], ['PUBLIC_TRACKING_URL_TEMPLATE']])(
+    'refuses to boot production-like without %s, naming it',
+    async (name) => {
+      const env = { ...PRODUCTION_ENV, NODE_ENV: 'development' } as Record<string, string>;
+      delete env[name];
+      const error = await bootError(env);
+      expect(error).toMatch(new RegExp(`${name}=null: .*required because MONGODB_URI is set`));
+    },
+  );
+
+  it('needs no SMTP server when customer email is off', async () => {
+    const env = { ...PRODUCTION_ENV, EMAIL_ENABLED: 'false' } as Record<string, string>;
+    delete env.SMTP_URL;
+    expect(await bootError(env)).toBeNull();
   });
 
   it('does not need NODE_ENV: a real database alone switches the development defaults off', async () => {

@@ -242,6 +242,7 @@ describe('embedded dependencies', () => {
       NODE_ENV: 'development',
       MONGODB_URI: 'mongodb://127.0.0.1:1/unused',
       SEQUEL247_BASE_URL: 'https://test.sequel247.com',
+      SMTP_URL: 'smtp://127.0.0.1:1',
     };
     const embedded = await startEmbeddedDependencies(env);
     expect(embedded.started).toEqual([]);

@@ -2,10 +2,13 @@ import { errorMessage } from '../common/errors/error-message.js';
 import { appConfig } from './app.config.js';
 import { authConfig } from './auth.config.js';
 import { databaseConfig } from './database.config.js';
+import { notificationsConfig } from './notifications.config.js';
 import { metricsConfig } from './metrics.config.js';
 import { ordersConfig } from './orders.config.js';
+import { publicTrackingConfig } from './public-tracking.config.js';
 import { sequel247Config } from './sequel247.config.js';
 import { trackingConfig } from './tracking.config.js';
+import { webhooksConfig } from './webhooks.config.js';
 import { InvalidConfigError } from './validate-env.js';
 
 export type { AllConfig } from './config.type.js';
@@ -16,6 +19,9 @@ export const configNamespaces = [
   sequel247Config,
   trackingConfig,
   ordersConfig,
+  notificationsConfig,
+  webhooksConfig,
+  publicTrackingConfig,
   metricsConfig,
 ];
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Sequel247Module } from '../courier/sequel247/sequel247.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { TrackingModule } from '../tracking/tracking.module.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsListener } from './metrics.listener.js';
@@ -8,7 +9,7 @@ import { MetricsService } from './metrics.service.js';
 
 /** `GET /api/metrics` for Prometheus; see README "Metrics". */
 @Module({
-  imports: [TrackingModule, Sequel247Module],
+  imports: [TrackingModule, Sequel247Module, NotificationsModule],
   controllers: [MetricsController],
   providers: [MetricsService, MetricsListener, MetricsTokenGuard],
   exports: [MetricsService],

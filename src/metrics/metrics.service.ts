@@ -5,6 +5,7 @@ import {
   SEQUEL247_CLIENT,
   type Sequel247Client,
 } from '../courier/sequel247/sequel247-client.interface.js';
+import { NotificationCounters } from '../notifications/notification-counters.service.js';
 import { TrackingBacklogService, type SyncBacklog } from '../tracking/tracking-backlog.service.js';
 
 const CIRCUIT_STATES: CircuitState[] = ['closed', 'open', 'half-open'];
@@ -66,6 +67,7 @@ export class MetricsService {
   constructor(
     private readonly backlog: TrackingBacklogService,
     @Inject(SEQUEL247_CLIENT) private readonly courier: Sequel247Client,
+    notifications: NotificationCounters,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'docket_' });
     const readBacklog = () => this.currentBacklog();
@@ -91,6 +93,19 @@ export class MetricsService {
       registers: [this.registry],
       async collect() {
         this.set((await readBacklog()).lagSeconds);
+      },
+    });
+    new Counter({
+      name: 'docket_notifications_total',
+      help: 'Customer emails and webhooks since this instance started, by channel and outcome (sent, retried, dead, skipped)',
+      labelNames: ['channel', 'outcome'] as const,
+      registers: [this.registry],
+      collect() {
+        // NotificationCounters only ever grow: the counter mirrors them at each scrape.
+        this.reset();
+        for (const [channel, outcomes] of Object.entries(notifications.snapshot())) {
+          for (const [outcome, n] of Object.entries(outcomes)) this.inc({ channel, outcome }, n);
+        }
       },
     });
     const circuitState = () => this.circuitState();

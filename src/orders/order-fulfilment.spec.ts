@@ -55,6 +55,7 @@ function order(fields: Partial<LeanOrder> = {}): LeanOrder {
     },
     status: OrderStatus.Pending,
     statusHistory: [],
+    outbox: [],
     createdAt: new Date(0),
     updatedAt: new Date(0),
     ...fields,

@@ -1,9 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted } from 'mongoose';
 import { errorMessage } from '../common/errors/error-message.js';
+import { OutboxEntriesWrittenEvent } from '../common/outbox/outbox-entry.js';
 import { ProductsService } from '../products/products.service.js';
 import { latestMoved, movesTo, orderStatusFromShipments, shipmentsOf } from './order-fulfilment.js';
+import { statusChangedEntry } from './order-outbox-entries.js';
 import type { OrderStatus } from './order-status.js';
 import { OrderSummaries } from './order-summaries.service.js';
 import { OrderWriteLock } from './order-write-lock.js';
@@ -40,8 +43,8 @@ export interface ShipmentsWrite {
  * does (FerretDB checks the filter and writes in two steps). So two ship calls racing for the
  * same units cannot both claim them: the loser re-reads and is judged again on what is left.
  * The order status the parcels imply is applied in the same update (through the state
- * machine), and restocking is done only by the write that moved a parcel to cancelled or
- * returned, so units go back exactly once.
+ * machine), with an `order.status_changed` outbox record per move, and restocking is done only
+ * by the write that moved a parcel to cancelled or returned, so units go back exactly once.
  */
 @Injectable()
 export class OrderShipmentWriter {
@@ -52,6 +55,7 @@ export class OrderShipmentWriter {
     private readonly writes: OrderWriteLock,
     private readonly products: ProductsService,
     private readonly summaries: OrderSummaries,
+    private readonly events: EventEmitter2,
   ) {}
 
   /**
@@ -98,6 +102,8 @@ export class OrderShipmentWriter {
         });
         from = to;
       }
+      // Each status change's outbox record rides in the same update (see OrdersService.transition).
+      const records = entries.map((entry, i) => statusChangedEntry(order, entry, i));
       const latest = latestMoved(result.shipments.filter((s) => s.stage === ShipmentStage.Shipped));
       const set: Record<string, unknown> = {
         shipments: result.shipments,
@@ -108,6 +114,7 @@ export class OrderShipmentWriter {
       const interrupted = result.shipments.some((s) => s.stage === ShipmentStage.Requested);
       const unset = interrupted ? {} : { shipmentRequested: 1 };
       if (interrupted) set.shipmentRequested = true;
+      if (records.length > 0) set.outboxPending = true;
       if (latest) {
         set.trackingNumber = latest.docketNumber;
         set.courierService = latest.courierService;
@@ -126,7 +133,9 @@ export class OrderShipmentWriter {
             {
               $set: set,
               ...(interrupted ? {} : { $unset: unset }),
-              ...(entries.length > 0 ? { $push: { statusHistory: { $each: entries } } } : {}),
+              ...(entries.length > 0
+                ? { $push: { statusHistory: { $each: entries }, outbox: { $each: records } } }
+                : {}),
             },
             { returnDocument: 'after' },
           )
@@ -136,6 +145,12 @@ export class OrderShipmentWriter {
         return after;
       });
       if (!updated) continue;
+      if (records.length > 0) {
+        this.events.emit(
+          OutboxEntriesWrittenEvent.eventName,
+          new OutboxEntriesWrittenEvent('orders', String(updated._id)),
+        );
+      }
       if (result.restock?.length) await this.restock(order.orderNumber, result.restock);
       return { order: updated, moved: moves };
     }

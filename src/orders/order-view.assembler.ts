@@ -7,6 +7,7 @@ import {
   type ShipmentEstimateRequest,
 } from '../delivery-estimates/delivery-estimates.service.js';
 import type { ShipmentEstimate } from '../delivery-estimates/transit-statistics.js';
+import { TrackingLinkSigner } from '../public-tracking/tracking-link.signer.js';
 import type { CustomerOrderDto, OrderDto } from './dto/order.dto.js';
 import type { OrderShipmentDto } from './dto/order-shipment.dto.js';
 import type { TrackingInfoDto } from './dto/tracking-info.dto.js';
@@ -24,12 +25,14 @@ export class OrderViewAssembler {
   constructor(
     private readonly couriers: CourierRegistry,
     private readonly estimates: DeliveryEstimatesService,
+    private readonly links: TrackingLinkSigner,
   ) {}
 
   /** Delivery estimates for every parcel on the page come from one call (cached lane statistics). */
   async many(orders: LeanOrder[]): Promise<OrderDto[]> {
     const estimates = await this.estimates.forShipments(orders.flatMap(estimateRequestsOf));
-    return orders.map((o) => this.toDto(o, estimates));
+    const now = new Date();
+    return orders.map((o) => this.toDto(o, estimates, now));
   }
 
   async one(order: LeanOrder): Promise<OrderDto> {
@@ -37,7 +40,7 @@ export class OrderViewAssembler {
     return dto;
   }
 
-  private toDto(order: LeanOrder, estimates: Map<string, ShipmentEstimate>): OrderDto {
+  private toDto(order: LeanOrder, estimates: Map<string, ShipmentEstimate>, now: Date): OrderDto {
     const shipments = shipmentsOf(order);
     const views = shipments.map((s) => this.shipmentView(s, estimates.get(s.docketNumber)));
     const left = shipments.filter((s) => s.stage === ShipmentStage.Shipped);
@@ -45,7 +48,10 @@ export class OrderViewAssembler {
     const info = latest
       ? trackingInfoOf(views[shipments.indexOf(latest)], latest)
       : trackingFromOrder(order);
-    return toOrderDto(order, info, views, fulfilmentOf(order, shipments));
+    // The signed public tracking page, for every order (shipped or not); the courier's own page
+    // for the parcel is courierTrackingUrl.
+    const trackingInfo = { ...info, trackingUrl: this.links.urlFor(String(order._id), now) };
+    return toOrderDto(order, trackingInfo, views, fulfilmentOf(order, shipments));
   }
 
   private shipmentView(s: OrderShipment, estimate?: ShipmentEstimate): OrderShipmentDto {
@@ -112,7 +118,8 @@ function trackingInfoOf(view: OrderShipmentDto, shipment: OrderShipment): Tracki
     estimatedDeliveryWindow: view.estimatedDeliveryWindow,
     trackingHistory: view.trackingHistory,
     lastUpdatedAt: shipment.lastUpdatedAt ?? null,
-    trackingUrl: view.trackingUrl,
+    trackingUrl: null,
+    courierTrackingUrl: view.trackingUrl,
   };
 }
 
@@ -129,6 +136,7 @@ export function trackingFromOrder(order: LeanOrder): TrackingInfoDto {
     trackingHistory: [],
     lastUpdatedAt: null,
     trackingUrl: null,
+    courierTrackingUrl: null,
   };
 }
 

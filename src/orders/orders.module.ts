@@ -3,9 +3,11 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { CourierModule } from '../courier/courier.module.js';
 import { DeliveryEstimatesModule } from '../delivery-estimates/delivery-estimates.module.js';
 import { ProductsModule } from '../products/products.module.js';
+import { TrackingLinksModule } from '../public-tracking/tracking-links.module.js';
 import { TrackingModule } from '../tracking/tracking.module.js';
 import { AdminOrdersController } from './admin-orders.controller.js';
 import { ShipmentEventsListener } from './listeners/shipment-events.listener.js';
+import { OrderOutboxSource } from './order-outbox.source.js';
 import { OrderShipmentWriter } from './order-shipment-writer.js';
 import { OrderShipmentsService } from './order-shipments.service.js';
 import { OrderShippingService } from './order-shipping.service.js';
@@ -31,6 +33,7 @@ import { OrderSummaries } from './order-summaries.service.js';
     ]),
     ProductsModule,
     TrackingModule,
+    TrackingLinksModule,
     CourierModule,
     DeliveryEstimatesModule,
   ],
@@ -41,12 +44,13 @@ import { OrderSummaries } from './order-summaries.service.js';
     OrdersService,
     OrderSummaries,
     OrderShippingService,
+    OrderOutboxSource,
     OrderViewAssembler,
     ShipmentEventsListener,
     OrderShipmentsService,
     OrderShipmentWriter,
     OrderWriteLock,
   ],
-  exports: [OrdersService, OrderShippingService],
+  exports: [OrdersService, OrderShippingService, OrderOutboxSource, OrderViewAssembler],
 })
 export class OrdersModule {}

@@ -1,13 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo, trusted } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ValidationFailedError } from '../common/errors/domain-error.js';
+import { type OutboxEntry, OutboxEntriesWrittenEvent } from '../common/outbox/outbox-entry.js';
 import { Page, skipFor } from '../common/pagination/pagination.js';
 import type { AllConfig } from '../config/index.js';
 import { ProductInactiveError, ProductNotFoundError } from '../products/products.errors.js';
-import { OrderWriteLock } from './order-write-lock.js';
 import { ProductsService, StockLine } from '../products/products.service.js';
 import { Role } from '../users/role.enum.js';
 import type { AdminListOrdersQueryDto, ListMyOrdersQueryDto } from './dto/list-orders.query.js';
@@ -21,6 +22,9 @@ import {
   requestFingerprint,
 } from './order-lines.js';
 import { generateOrderNumber } from './order-number.js';
+import { pullOutboxEntries } from '../common/outbox/pull-outbox-entries.js';
+import { createdEntry, statusChangedEntry } from './order-outbox-entries.js';
+import { OrderWriteLock } from './order-write-lock.js';
 import { checkTransition, releasesStock, STOCK_HOLDING_STATUSES } from './order-state-machine.js';
 import { OrderStatus, StatusChangeSource } from './order-status.js';
 import { shipmentsOf } from './order-fulfilment.js';
@@ -52,6 +56,8 @@ export interface PlacedOrder {
   /** True when an earlier request with the same Idempotency-Key created the order. */
   replayed: boolean;
 }
+
+type OrderDraft = Omit<Order, 'orderNumber' | 'createdAt' | 'updatedAt' | 'outbox'>;
 
 const ORDER_NUMBER_ATTEMPTS = 5;
 /** Conditional updates lost to concurrent changes before giving up with 409. */
@@ -92,6 +98,7 @@ export class OrdersService {
     private readonly view: OrderViewAssembler,
     private readonly shipments: OrderShipmentsService,
     private readonly config: ConfigService<AllConfig, true>,
+    private readonly events: EventEmitter2,
   ) {}
 
   /**
@@ -124,7 +131,7 @@ export class OrdersService {
     const priced = priceOrder(lines, await this.orderableProducts(lines), limits.shippingFeePaise);
     await this.products.reserveStock(lines);
     const now = new Date();
-    const draft: Omit<Order, 'orderNumber' | 'createdAt' | 'updatedAt'> = {
+    const draft: OrderDraft = {
       user: new mongo.ObjectId(customer.id),
       customerEmail: customer.email,
       ...priced,
@@ -263,6 +270,7 @@ export class OrdersService {
         actor: context.actor,
         note: context.note ?? null,
       };
+      const record = statusChangedEntry(current, entry);
       const updated = await this.writes.run(String(current._id), async () => {
         const after = await this.orders
           .findOneAndUpdate(
@@ -275,7 +283,11 @@ export class OrdersService {
                   ? trusted({ $exists: false })
                   : current.shipmentsVersion,
             },
-            { $set: { status: to, ...extraSet }, $push: { statusHistory: entry } },
+            {
+              $set: { status: to, ...extraSet, outboxPending: true },
+              // The change and its outbox record in one single-document update.
+              $push: { statusHistory: entry, outbox: record },
+            },
             { returnDocument: 'after' },
           )
           .lean<LeanOrder>();
@@ -284,6 +296,7 @@ export class OrdersService {
         return after;
       });
       if (!updated) continue;
+      this.outboxWritten(updated._id);
       if (releasesStock(current.status, to)) await this.releaseOrderStock(updated);
       return updated;
     }
@@ -301,6 +314,48 @@ export class OrdersService {
 
   async toView(order: LeanOrder): Promise<OrderDto> {
     return this.view.one(order);
+  }
+
+  // ---- Transactional outbox (relayed by the Notifications module) ----
+
+  /** The order's outbox entries not yet relayed (none when the order does not exist). */
+  async outboxOf(orderId: string): Promise<OutboxEntry[]> {
+    const order = await this.orders.findById(orderId, { outbox: 1 }).lean<LeanOrder>();
+    return order?.outbox ?? [];
+  }
+
+  /** Orders still carrying outbox entries, for the relay's repair pass. */
+  async findWithOutbox(limit: number): Promise<Array<{ orderId: string; outbox: OutboxEntry[] }>> {
+    const orders = await this.orders
+      .find({ outboxPending: true }, { outbox: 1 })
+      .limit(limit)
+      .lean<LeanOrder[]>();
+    const pending = [];
+    for (const o of orders) {
+      // Flagged but already emptied (a clear that lost its unset): drop the flag.
+      if (!o.outbox?.length) await this.clearOutbox(String(o._id), []);
+      else pending.push({ orderId: String(o._id), outbox: o.outbox });
+    }
+    return pending;
+  }
+
+  /** Removes relayed entries; through the per-order lock so it cannot undo a concurrent change. */
+  async clearOutbox(orderId: string, keys: string[]): Promise<void> {
+    const id = new mongo.ObjectId(orderId);
+    await this.writes.run(orderId, async () => {
+      // Each entry is pulled by its exact stored value, read uncast: FerretDB's `$pull` matches
+      // whole elements only (a `{ key }` condition or an operator matches nothing there).
+      const raw = await this.orders.collection.findOne({ _id: id }, { projection: { outbox: 1 } });
+      const stored = (raw?.outbox ?? []) as Array<{ key: string }>;
+      await pullOutboxEntries(this.orders.collection, id, stored, keys);
+    });
+  }
+
+  private outboxWritten(orderId: unknown): void {
+    this.events.emit(
+      OutboxEntriesWrittenEvent.eventName,
+      new OutboxEntriesWrittenEvent('orders', String(orderId)),
+    );
   }
 
   /** Called only by the request that won the move to `cancelled`, so it runs once per order. */
@@ -341,15 +396,24 @@ export class OrdersService {
 
   /** Inserts with a new random order number, retrying on the rare number collision. */
   private async insertWithFreshNumber(
-    draft: Omit<Order, 'orderNumber' | 'createdAt' | 'updatedAt'>,
+    draft: OrderDraft,
     idempotencyScope?: string,
   ): Promise<LeanOrder> {
     for (let attempt = 1; ; attempt++) {
       try {
+        const _id = new mongo.ObjectId();
+        const orderNumber = generateOrderNumber();
         const created = (
-          await this.orders.create({ ...draft, orderNumber: generateOrderNumber() })
+          await this.orders.create({
+            ...draft,
+            _id,
+            orderNumber,
+            outbox: [createdEntry(String(_id), orderNumber, draft)],
+            outboxPending: true,
+          })
         ).toObject<LeanOrder>();
         await this.summaries.record(created);
+        this.outboxWritten(_id);
         return created;
       } catch (error) {
         if (!isDuplicateKeyError(error) || attempt >= ORDER_NUMBER_ATTEMPTS) throw error;

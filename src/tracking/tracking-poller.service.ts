@@ -22,6 +22,8 @@ import {
   TrackingSnapshot,
 } from './tracking-state.js';
 import { historyOf, type StoredTracking } from './tracking-view.js';
+import { syncEntries } from './tracking-outbox.js';
+import { OutboxEntriesWrittenEvent, type OutboxEntry } from '../common/outbox/outbox-entry.js';
 
 /** What one sync pass did; also logged as one line. */
 export interface SyncPassSummary {
@@ -435,6 +437,7 @@ export class TrackingPoller {
     const safetyMs = Math.min(5_000, this.settings.leaseMs / 10);
     const writes: AnyBulkWriteOperation<Tracking>[] = [];
     const events: Array<ShipmentStatusChangedEvent | ShipmentTrackingUpdatedEvent> = [];
+    const withOutbox: string[] = [];
     // Counted only once the batch is stored; a storage error counts the batch as failed instead.
     const local = emptyCounters();
 
@@ -449,6 +452,7 @@ export class TrackingPoller {
         error: 'No courier result',
       };
       let set: Record<string, unknown>;
+      let outbox: OutboxEntry[] = [];
       if (result.kind === 'found') {
         const outcome = applyCourierTracking(snapshotOf(doc), result.tracking, now, this.policy);
         this.noteOutcome(doc, outcome);
@@ -465,6 +469,7 @@ export class TrackingPoller {
         }
         if (outcome.changed) local.changed += 1;
         else local.unchanged += 1;
+        outbox = syncEntries(doc, outcome, now);
       } else {
         if (result.kind === 'not_found') local.notFound += 1;
         else local.failed += 1;
@@ -474,12 +479,27 @@ export class TrackingPoller {
             : result.error;
         set = { ...failureBookkeeping(snapshotOf(doc), message, now, this.policy) };
       }
+      if (outbox.length) withOutbox.push(doc._id);
       writes.push({
-        updateOne: { filter: { _id: doc._id }, update: { $set: set, $inc: { syncSeq: 1 } } },
+        updateOne: {
+          filter: { _id: doc._id },
+          update: {
+            $set: outbox.length ? { ...set, outboxPending: true } : set,
+            $inc: { syncSeq: 1 },
+            // The sync's changes and their outbox records in one single-document update.
+            ...(outbox.length ? { $push: { outbox: { $each: outbox } } } : {}),
+          },
+        },
       });
     }
 
     await this.storeWrites(writes);
+    for (const id of withOutbox) {
+      this.events.emit(
+        OutboxEntriesWrittenEvent.eventName,
+        new OutboxEntriesWrittenEvent('trackings', id),
+      );
+    }
     for (const key of Object.keys(local) as Array<keyof Counters>) counters[key] += local[key];
     for (const event of events) await this.publish(event);
   }

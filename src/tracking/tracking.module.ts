@@ -8,6 +8,7 @@ import {
 } from './schemas/tracking-sync-cursor.schema.js';
 import { Tracking, TrackingSchema } from './schemas/tracking.schema.js';
 import { TrackingBacklogService } from './tracking-backlog.service.js';
+import { TrackingOutboxSource } from './tracking-outbox.source.js';
 import { TrackingLeases } from './tracking-leases.service.js';
 import { TrackingPoller } from './tracking-poller.service.js';
 import { TrackingSchedule } from './tracking-schedule.service.js';
@@ -36,7 +37,8 @@ import { TrackingService } from './tracking.service.js';
     TrackingSchedule,
     TrackingSyncService,
     TrackingBacklogService,
+    TrackingOutboxSource,
   ],
-  exports: [TrackingService, TrackingBacklogService],
+  exports: [TrackingService, TrackingBacklogService, TrackingOutboxSource],
 })
 export class TrackingModule {}

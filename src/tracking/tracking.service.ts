@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { OutboxEntriesWrittenEvent } from '../common/outbox/outbox-entry.js';
+import { shipmentCreatedEntry } from './tracking-outbox.js';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, Types } from 'mongoose';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -125,7 +127,24 @@ export class TrackingService {
           ? { nextSyncAt: now, dueMinute: dueMinuteOf(now) }
           : { nextSyncAt: null, dueMinute: null }),
         orderStatusAcknowledged: TrackingStatus.OrderPlaced,
+        outboxPending: true,
+        outbox: [
+          shipmentCreatedEntry(
+            {
+              order: new Types.ObjectId(input.orderId),
+              orderNumber: input.orderNumber,
+              user: new Types.ObjectId(input.userId),
+              docketNumber: input.docketNumber,
+              courierService: input.courierService ?? 'Sequel247',
+            },
+            new Date(),
+          ),
+        ],
       });
+      this.events.emit(
+        OutboxEntriesWrittenEvent.eventName,
+        new OutboxEntriesWrittenEvent('trackings', id),
+      );
       return this.view(created.toObject<StoredTracking>());
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;

@@ -31,7 +31,10 @@ export class UsersController {
 
   @Patch('me')
   @Auth()
-  @ApiOperation({ summary: 'Update own first name, last name or phone' })
+  @ApiOperation({
+    summary: 'Update own first name, last name, phone or notification preferences',
+    description: '`{"notifications": {"email": false}}` stops order emails (checked at send time).',
+  })
   @ApiEnvelope(UserDto)
   @ApiErrors(400)
   updateMe(@CurrentUser() user: AuthUser, @Body() dto: UpdateProfileDto): Promise<UserDto> {

@@ -86,14 +86,19 @@ export class UsersService {
 
   async updateProfile(
     id: string,
-    changes: { firstName?: string; lastName?: string; phone?: string },
+    changes: {
+      firstName?: string;
+      lastName?: string;
+      phone?: string;
+      notifications?: { email?: boolean };
+    },
   ): Promise<UserDto> {
+    const { notifications, ...profile } = changes;
+    const set: Record<string, unknown> = { ...profile };
+    // Field by field, so a partial preference update keeps the others.
+    if (notifications?.email !== undefined) set['notifications.email'] = notifications.email;
     const user = isValidObjectId(id)
-      ? await this.users.findByIdAndUpdate(
-          id,
-          { $set: changes },
-          { new: true, runValidators: true },
-        )
+      ? await this.users.findByIdAndUpdate(id, { $set: set }, { new: true, runValidators: true })
       : null;
     if (!user) throw new UserNotFoundError(id);
     return toUserDto(user);
@@ -160,6 +165,7 @@ export function toUserDto(user: UserDocument): UserDto {
     lastName: user.lastName,
     phone: user.phone ?? null,
     role: user.role,
+    notifications: { email: user.notifications?.email ?? true },
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
   };

@@ -45,6 +45,12 @@ export const BASE_TEST_ENV: Record<string, string> = {
   TRACKING_POLL_SPREAD_PERCENT: '0',
   // Tests register many users from one IP; the rate-limit test sets its own low limit.
   AUTH_RATE_LIMIT: '100000',
+  // Notifications, production-like: tests that check email turn it on with their own SMTP sink.
+  EMAIL_ENABLED: 'false',
+  PUBLIC_TRACKING_SECRET: 'test-tracking-link-secret-0123456789-abcdefghij',
+  PUBLIC_TRACKING_URL_TEMPLATE: 'http://localhost:3000/track/t/{token}',
+  // Webhook receivers in tests listen on loopback.
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true',
 };
 
 /**

@@ -21,7 +21,12 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       context.getHandler(),
       context.getClass(),
     ]);
-    return isPublic ? true : super.canActivate(context);
+    return isPublic ? true : this.authenticate(context);
+  }
+
+  /** The bearer check itself, whatever the route's metadata (LiveStreamAuthGuard uses it). */
+  protected authenticate(context: ExecutionContext) {
+    return super.canActivate(context);
   }
 
   override handleRequest<TUser>(err: unknown, user: TUser, info: unknown): TUser {

@@ -3,6 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { Observable, map } from 'rxjs';
 import { type Page, PAGINATED_KEY, type PageMeta, pageMeta } from '../pagination/pagination.js';
 
+/** Nest's marker on `@Sse()` handlers (`SSE_METADATA` in @nestjs/common/constants). */
+const SSE_METADATA = '__sse__';
+
 export interface SuccessEnvelope<T> {
   success: true;
   data: T;
@@ -21,6 +24,10 @@ export class EnvelopeInterceptor implements NestInterceptor<unknown, SuccessEnve
     context: ExecutionContext,
     next: CallHandler<unknown>,
   ): Observable<SuccessEnvelope<unknown>> {
+    // SSE handlers emit MessageEvents, which pass as they are.
+    if (this.reflector.get<boolean | undefined>(SSE_METADATA, context.getHandler()) === true) {
+      return next.handle() as Observable<SuccessEnvelope<unknown>>;
+    }
     const paginated = this.reflector.get<boolean | undefined>(PAGINATED_KEY, context.getHandler());
     return next.handle().pipe(
       map((data) => {

@@ -9,6 +9,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'Authenticated but not allowed (e.g. a customer on an admin route)',
   404: 'Not found',
   409: 'Conflicts with the current state',
+  410: 'No longer available (e.g. an expired link)',
   413: 'Request body too large',
   429: 'Too many requests; see the Retry-After header',
   502: 'The courier answered with an error or an unusable response',

@@ -45,6 +45,19 @@ export async function startEmbeddedDependencies(
         `Sequel247 sandbox at ${sandbox.url} (control API ${sandbox.controlUrl}, token ${SANDBOX_TOKEN}, state in ${sandboxStateFile(env)})`,
       );
     }
+    if (!env.SMTP_URL && env.EMAIL_ENABLED !== 'false') {
+      // Loaded only here, so a production boot never loads an SMTP server.
+      const { startDevMailSink } = await import('../mail/dev-mail-sink.js');
+      const { setDevMailSink } = await import('../mail/dev-mail.registry.js');
+      const sink = await startDevMailSink({ port: devSmtpPort(env) }).catch(() =>
+        // The port is taken (another checkout running): any free port will do.
+        startDevMailSink({ port: 0 }),
+      );
+      env.SMTP_URL = sink.url;
+      setDevMailSink(sink);
+      stops.push(() => sink.stop());
+      started.push(`Development SMTP sink at ${sink.url} (read mail at GET /api/dev/mail)`);
+    }
   } catch (error) {
     await Promise.allSettled(stops.map((s) => s()));
     throw error;
@@ -73,6 +86,15 @@ export function embeddedDbDir(env: NodeJS.ProcessEnv = process.env): string {
  */
 function sandboxStateFile(env: NodeJS.ProcessEnv): string {
   return path.join(path.dirname(embeddedDbDir(env)), 'sequel247-sandbox.json');
+}
+
+function devSmtpPort(env: NodeJS.ProcessEnv): number {
+  return numberFromEnv(env.DEV_SMTP_PORT, 2525);
+}
+
+function numberFromEnv(value: string | undefined, fallback: number): number {
+  const parsed = value === undefined || value === '' ? NaN : Number(value);
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback;
 }
 
 /** On SEQUEL247_SANDBOX_PORT (4247), or any free port when that one is taken. */

@@ -85,6 +85,21 @@ export class TrackingInfoDto {
   })
   lastUpdatedAt: Date | null;
 
-  @ApiProperty({ example: null, nullable: true, type: String })
+  @ApiProperty({
+    example:
+      'https://docket.example.in/track/t/ZmQ3YjE2Y2UwMDAwMDAwMDAwMDBnqE0A.0p5dS1m2Vq8xKqYb3d1Wkw',
+    nullable: true,
+    type: String,
+    description:
+      'Signed public tracking page for this order (no login; valid 90 days; PUBLIC_TRACKING_URL_TEMPLATE)',
+  })
   trackingUrl: string | null;
+
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: "The courier's own tracking page for the docket, once shipped",
+  })
+  courierTrackingUrl: string | null;
 }

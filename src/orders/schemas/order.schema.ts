@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Schema as MongooseSchema, Types } from 'mongoose';
+import { type OutboxEntry, OutboxEntrySchema } from '../../common/outbox/outbox-entry.js';
 import { OrderStatus, StatusChangeSource } from '../order-status.js';
 import {
   OrderShipment,
@@ -200,6 +201,21 @@ export class Order {
   @Prop()
   idempotencyFingerprint?: string;
 
+  /**
+   * Transactional outbox: a record of each change, pushed in the same update as the change and
+   * pulled once the Notifications relay has stored it in the `outbox` collection.
+   */
+  @Prop({ type: [OutboxEntrySchema], default: [] })
+  outbox: OutboxEntry[];
+
+  /**
+   * True while `outbox` may hold entries not yet relayed: the relay's repair pass finds them by
+   * this top-level equality (FerretDB pushes it down to the index; a dotted `$exists` it scans).
+   * Set with every push; unset by the pull that empties `outbox`.
+   */
+  @Prop()
+  outboxPending?: boolean;
+
   /** Set once the units of a cancelled order are back on the shelf (absent: still owed). */
   @Prop()
   stockReleasedAt?: Date;
@@ -216,3 +232,5 @@ OrderSchema.index({ idempotencyScope: 1 }, { unique: true, sparse: true });
 // Lists filter and sort on `order_summaries` (see OrderSummary), which holds their indexes.
 // The shipping reconciler: orders with a shipment whose ship steps were interrupted.
 OrderSchema.index({ shipmentRequested: 1 });
+// The outbox relay's repair pass: orders with entries not yet relayed.
+OrderSchema.index({ outboxPending: 1 }, { sparse: true });

@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
+import { type OutboxEntry, OutboxEntrySchema } from '../../common/outbox/outbox-entry.js';
 import { TrackingStatus } from '../../courier/tracking-status.js';
 
 @Schema({ _id: false })
@@ -145,6 +146,21 @@ export class Tracking {
   @Prop({ required: true, default: false })
   orderAckPending: boolean;
 
+  /**
+   * Transactional outbox: records of new scans and status changes, pushed in the same update as
+   * the sync's changes and pulled once the Notifications relay has stored them.
+   */
+  @Prop({ type: [OutboxEntrySchema], default: [] })
+  outbox: OutboxEntry[];
+
+  /**
+   * True while `outbox` may hold entries not yet relayed: the relay's repair pass finds them by
+   * this top-level equality (FerretDB pushes it down to the index; a dotted `$exists` it scans).
+   * Set with every push; unset by the pull that empties `outbox`.
+   */
+  @Prop()
+  outboxPending?: boolean;
+
   createdAt: Date;
   updatedAt: Date;
 }
@@ -163,3 +179,5 @@ TrackingSchema.index({ createdAt: -1, _id: -1 });
 TrackingSchema.index({ status: 1, createdAt: -1, _id: -1 });
 TrackingSchema.index({ stale: 1, createdAt: -1, _id: -1 });
 TrackingSchema.index({ consecutiveFailures: 1 });
+// The outbox relay's repair pass: trackings with entries not yet relayed.
+TrackingSchema.index({ outboxPending: 1 }, { sparse: true });

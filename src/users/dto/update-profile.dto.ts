@@ -1,9 +1,26 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 
 export const INDIAN_MOBILE = /^[6-9]\d{9}$/;
 
+export class NotificationPreferencesDto {
+  @ApiPropertyOptional({
+    example: false,
+    description: 'Order emails (shipped, out for delivery, delivered, …); default true',
+  })
+  @IsOptional()
+  @IsBoolean()
+  email?: boolean;
+}
+
 export class UpdateProfileDto {
+  @ApiPropertyOptional({ type: NotificationPreferencesDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => NotificationPreferencesDto)
+  notifications?: NotificationPreferencesDto;
+
   @ApiPropertyOptional({ example: 'Asha', minLength: 1, maxLength: 60 })
   @IsOptional()
   @IsString()

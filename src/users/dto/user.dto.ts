@@ -21,6 +21,9 @@ export class UserDto {
   @ApiProperty({ enum: Role, example: Role.Customer })
   role: Role;
 
+  @ApiProperty({ example: { email: true }, description: 'Which notifications the user wants' })
+  notifications: { email: boolean };
+
   @ApiProperty()
   createdAt: Date;
 

@@ -23,6 +23,10 @@ export class User {
   @Prop({ required: true, enum: Role, default: Role.Customer, type: String })
   role: Role;
 
+  /** Per-channel consent; absent means the default (email on). */
+  @Prop({ type: { email: { type: Boolean } }, _id: false, default: undefined })
+  notifications?: { email?: boolean };
+
   createdAt: Date;
   updatedAt: Date;
 }
