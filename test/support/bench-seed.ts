@@ -21,9 +21,9 @@ export async function seedUsers(
   count: number,
   prefix = 'bench',
 ): Promise<SeededUser[]> {
-  const secret = t.app.get<ConfigService<AllConfig, true>>(ConfigService).getOrThrow('auth', {
+  const auth = t.app.get<ConfigService<AllConfig, true>>(ConfigService).getOrThrow('auth', {
     infer: true,
-  }).jwtSecret;
+  });
   const now = new Date();
   const users = Array.from({ length: count }, (_, i) => ({
     _id: new ObjectId(),
@@ -41,9 +41,11 @@ export async function seedUsers(
   return users.map((u) => ({
     id: u._id,
     email: u.email,
-    token: jwt.sign({ sub: u._id.toHexString() }, secret, {
+    token: jwt.sign({ sub: u._id.toHexString() }, auth.jwtSecret, {
       algorithm: 'HS256',
       expiresIn: 3 * 3600,
+      issuer: auth.jwtIssuer,
+      audience: auth.jwtAudience,
     }),
   }));
 }
