@@ -48,6 +48,7 @@ describe('notifications benchmark', () => {
     t = await createTestApp({
       env: {
         LOG_LEVEL: 'warn',
+        EMAIL_ENABLED: 'true', // tests default to email off
         SMTP_URL: sink.url,
         EMAIL_POLL_MS: '100',
         EMAIL_CONCURRENCY: '8',
