@@ -295,6 +295,9 @@ function isInitialised(dataDir: string): boolean {
 }
 
 function initialise(binaries: PostgresBinaries, dataDir: string, runAs: OsUser | null): void {
+  // Only the cluster folder is private: folders above it (`.data/`) keep the default mode, so
+  // the `postgres` user (when running as root) can reach the cluster through them.
+  mkdirSync(path.dirname(dataDir), { recursive: true });
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (runAs) chownTree(dataDir, runAs);
   execFileSync(
