@@ -1,6 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TrackingStatus } from '../../courier/tracking-status.js';
-import { DeliveryWindowDto } from '../../delivery-estimates/dto/delivery-window.dto.js';
+import {
+  ApiEstimatedDeliveryWindow,
+  ApiEstimateSource,
+  type DeliveryWindowDto,
+} from '../../delivery-estimates/dto/delivery-window.dto.js';
 import type { EstimateSource } from '../../delivery-estimates/transit-statistics.js';
 
 export class TrackingEventDto {
@@ -55,23 +59,10 @@ export class TrackingInfoDto {
   @ApiProperty({ example: null, nullable: true, type: Date })
   estimatedDelivery: Date | null;
 
-  @ApiProperty({
-    enum: ['courier', 'docket'],
-    nullable: true,
-    type: String,
-    description:
-      "Whose `estimatedDelivery` it is: the courier's ETA while it is still ahead; Docket's p50 " +
-      'from its delivery history on the lane when the courier gave none or it passed undelivered',
-  })
+  @ApiEstimateSource()
   estimateSource: EstimateSource | null;
 
-  @ApiProperty({
-    type: DeliveryWindowDto,
-    nullable: true,
-    description:
-      "Docket's p10–p90 window from its delivery history on the lane; null without enough " +
-      'history, and once the parcel is delivered, returned or cancelled',
-  })
+  @ApiEstimatedDeliveryWindow()
   estimatedDeliveryWindow: DeliveryWindowDto | null;
 
   @ApiProperty({ type: [TrackingEventDto], description: 'Scans, oldest first' })
