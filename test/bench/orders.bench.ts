@@ -7,9 +7,12 @@
  *   npm run bench:orders                       (10,000 orders, 100 customers, concurrency 8)
  *   BENCH_ORDERS=100000 BENCH_CUSTOMERS=1000 npm run bench:orders     (the 100,000-order variant)
  *   BENCH_CONCURRENCY=50 BENCH_REQUESTS=3000 npm run bench:orders
+ *   BENCH_SCENARIOS='orders/my' npm run bench:orders    (only scenarios whose name contains it)
+ *   BENCH_CPU_PROFILE=1 ...   (also writes .cache/bench/orders-<n>.cpuprofile of this process)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { ConfigService } from '@nestjs/config';
 import jwt from 'jsonwebtoken';
@@ -19,6 +22,7 @@ import type { AllConfig } from '../../src/config/index.js';
 import { generateOrderNumber } from '../../src/orders/order-number.js';
 import { summaryOf } from '../../src/orders/order-summaries.service.js';
 import { OrderStatus, StatusChangeSource } from '../../src/orders/order-status.js';
+import { scanStats } from '../support/pg-scan-stats.js';
 import { createTestApp, TestApp } from '../support/test-app.js';
 
 const { ObjectId } = mongoose.mongo;
@@ -33,6 +37,7 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2_000);
 /** Stop a scenario early if it runs longer than this, so the benchmark stays bounded. */
 const SCENARIO_BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 90_000);
 const WARMUP_REQUESTS = Number(process.env.BENCH_WARMUP ?? 5);
+const ONLY = process.env.BENCH_SCENARIOS;
 
 interface Scenario {
   name: string;
@@ -430,13 +435,27 @@ describe('orders read benchmark', () => {
     ];
 
     const results: Result[] = [];
-    for (const scenario of scenarios) {
+    const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+    for (const scenario of scenarios.filter((s) => !ONLY || s.name.includes(ONLY))) {
       const result = await runScenario(baseUrl, scenario);
       results.push(result);
       // As each scenario ends, so a long run that is stopped still leaves its numbers.
       process.stderr.write(`[orders bench] ${JSON.stringify(result)}\n`);
     }
 
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      const file = path.resolve(`.cache/bench/orders-${ORDERS}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      console.log(`wrote ${file}`);
+    }
+    // Sequential scans here mean PostgreSQL did not use the GIN index twins for some query.
+    console.table(await scanStats(t.databaseName));
     console.table(
       results.map((r) => ({
         scenario: r.scenario,
