@@ -27,17 +27,18 @@ async function indexesOf(
   client: pg.Client,
   schema: string,
   table: string,
-): Promise<Array<{ name: string; method: string; columns: string }>> {
+): Promise<Array<{ name: string; method: string; columns: string; options: string }>> {
   const res = await client.query<{ indexname: string; indexdef: string }>(
     'SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2 ORDER BY indexname',
     [schema, table],
   );
   return res.rows.map((r) => {
-    const m = /USING (\w+) \((.*)\)$/.exec(r.indexdef)!;
+    const m = /USING (\w+) \((.*?)\)(?: WITH \((.*)\))?$/.exec(r.indexdef)!;
     return {
       name: r.indexname,
       method: m[1],
       columns: m[2].replace(/\s+DESC/g, '').replace(/ jsonb_path_ops/g, ''),
+      options: m[3] ?? '',
     };
   });
 }
@@ -68,6 +69,9 @@ describe('GIN twins of the indexes the schemas declare', () => {
     expect(btrees.length).toBeGreaterThanOrEqual(declared.length + 1);
     const leadingKeys = new Set(btrees.map((b) => b.columns.split(', ')[0]));
     expect(gins.map((g) => g.columns).sort()).toEqual([...leadingKeys].sort());
+    // No pending list: with one, every lookup also scans the entries not yet merged, which
+    // after a bulk of writes made an `_id` lookup cost ~0.85 ms instead of ~0.15 ms.
+    expect(gins.map((g) => g.options)).toEqual(gins.map(() => 'fastupdate=off'));
   });
 
   it('re-creates the twins when a collection is dropped and its indexes are made again', async () => {

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OutboxRelay } from '../src/notifications/outbox/outbox-relay.service.js';
+import { statusChangedEntry } from '../src/orders/order-outbox-entries.js';
+import { snapshotOf } from '../src/orders/order-snapshots.service.js';
 import { OrderSummaries } from '../src/orders/order-summaries.service.js';
 import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.js';
 import { ADDRESS } from './support/orders.js';
@@ -20,7 +23,7 @@ function listOf(body: { data: unknown }): Array<Record<string, unknown>> {
   return Array.isArray(data) ? data : data.items;
 }
 
-describe('order summaries (the list read model)', () => {
+describe('order summaries and snapshots (the list read models)', () => {
   let t: TestApp;
   let admin: TestUser;
   let customer: TestUser;
@@ -57,6 +60,7 @@ describe('order summaries (the list read model)', () => {
   }
 
   const summaries = () => t.db.collection('order_summaries');
+  const snapshots = () => t.db.collection('order_snapshots');
 
   it('writes a summary with each order and moves it with every status change', async () => {
     const id = await place();
@@ -77,25 +81,80 @@ describe('order summaries (the list read model)', () => {
     });
   });
 
+  async function toProcessing(id: string): Promise<void> {
+    await t
+      .http()
+      .patch(`/api/orders/admin/${id}/status`)
+      .set(bearer(admin))
+      .send({ status: 'processing' })
+      .expect(200);
+  }
+
   it('heals a summary left behind its order when a list shows it', async () => {
     const id = await place();
-    // The relay's own write of the new order must not race the direct writes below (FerretDB
-    // updates read, then write: the later one would undo the other).
+    await toProcessing(id);
+    // The relay's own write of the order must not race the direct write below.
     await ordersOutboxSettled(t);
-    // As if the process died between the order's write and its summary's.
+    // As if the summary's write had failed after the order's and the snapshot's.
     await summaries().updateOne(
       { _id: new ObjectId(id) },
-      { $set: { status: 'pending', version: 0 } },
+      { $set: { status: 'pending', version: 1 } },
     );
-    await t.db
-      .collection('orders')
-      .updateOne({ _id: new ObjectId(id) }, { $set: { status: 'processing' } });
     const res = await t.http().get('/api/orders/my').set(bearer(customer)).expect(200);
-    expect(listOf(res.body).map(idOf)).toContain(id);
+    expect(listOf(res.body).find((o) => idOf(o) === id)?.orderStatus).toBe('processing');
     expect(await summaries().findOne({ _id: new ObjectId(id) })).toMatchObject({
       status: 'processing',
-      version: 1,
+      version: 2,
     });
+  });
+
+  it('reads the order itself when its snapshot is behind the summary, and re-records the snapshot', async () => {
+    const id = await place();
+    await ordersOutboxSettled(t);
+    const placed = await t.db.collection('orders').findOne({ _id: new ObjectId(id) });
+    await toProcessing(id);
+    await ordersOutboxSettled(t);
+    // As if the snapshot's write had failed: the copy taken when the order was placed.
+    await snapshots().replaceOne({ _id: new ObjectId(id) }, snapshotOf(placed as never));
+    const res = await t.http().get('/api/orders/my').set(bearer(customer)).expect(200);
+    expect(listOf(res.body).find((o) => idOf(o) === id)?.orderStatus).toBe('processing');
+    expect(await snapshots().findOne({ _id: new ObjectId(id) })).toMatchObject({ rev: 2 });
+  });
+
+  it('brings both read models up to a change they missed (the process died right after it) in the outbox repair pass', async () => {
+    const id = await place();
+    await ordersOutboxSettled(t);
+    const order = await t.db.collection('orders').findOne({ _id: new ObjectId(id) });
+    // What OrdersService writes for a status change, with neither read model written after it.
+    const change = {
+      from: 'pending',
+      to: 'processing',
+      at: new Date(),
+      source: 'admin',
+      actor: admin.user.id,
+      note: null,
+    };
+    await t.db.collection('orders').updateOne(
+      { _id: new ObjectId(id) },
+      {
+        $set: { status: 'processing', outboxPending: true },
+        $push: {
+          statusHistory: change,
+          outbox: statusChangedEntry(order as never, change as never),
+        } as never,
+      },
+    );
+    const before = await t.http().get('/api/orders/my').set(bearer(customer)).expect(200);
+    expect(listOf(before.body).find((o) => idOf(o) === id)?.orderStatus).toBe('pending');
+
+    await t.app.get(OutboxRelay).repair();
+    const after = await t.http().get('/api/orders/my').set(bearer(customer)).expect(200);
+    expect(listOf(after.body).find((o) => idOf(o) === id)?.orderStatus).toBe('processing');
+    expect(await summaries().findOne({ _id: new ObjectId(id) })).toMatchObject({
+      status: 'processing',
+      version: 2,
+    });
+    expect(await snapshots().findOne({ _id: new ObjectId(id) })).toMatchObject({ rev: 2 });
   });
 
   it('repairs missing summaries (an order stored, its summary never written)', async () => {

@@ -8,6 +8,7 @@ import { ProductsService } from '../products/products.service.js';
 import { latestMoved, movesTo, orderStatusFromShipments, shipmentsOf } from './order-fulfilment.js';
 import { statusChangedEntry } from './order-outbox-entries.js';
 import type { OrderStatus } from './order-status.js';
+import { OrderSnapshots } from './order-snapshots.service.js';
 import { OrderSummaries } from './order-summaries.service.js';
 import { OrderWriteLock } from './order-write-lock.js';
 import { OrderBusyError, OrderNotFoundError } from './orders.errors.js';
@@ -55,6 +56,7 @@ export class OrderShipmentWriter {
     private readonly writes: OrderWriteLock,
     private readonly products: ProductsService,
     private readonly summaries: OrderSummaries,
+    private readonly snapshots: OrderSnapshots,
     private readonly events: EventEmitter2,
   ) {}
 
@@ -140,8 +142,13 @@ export class OrderShipmentWriter {
             { returnDocument: 'after' },
           )
           .lean<LeanOrder>();
-        // Inside the order's lock, so this instance stores its summaries in write order.
-        if (after && moves.length > 0) await this.summaries.record(after);
+        // Inside the order's lock, so this instance stores its read models in write order.
+        if (after) {
+          await Promise.all([
+            moves.length > 0 ? this.summaries.record(after) : undefined,
+            this.snapshots.record(after),
+          ]);
+        }
         return after;
       });
       if (!updated) continue;

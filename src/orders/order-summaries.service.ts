@@ -23,6 +23,10 @@ export function summaryOf(
   };
 }
 
+/** Above this many matching summaries, a customer's list is paged and counted by the database. */
+const ONE_READ_LIMIT = 1_000;
+const PAGE_FIELDS = { _id: 1, status: 1, version: 1 } as const;
+
 /** A page picked from the summaries, in page order, and the filter's total. */
 export interface SummaryPage {
   rows: Array<Pick<OrderSummary, '_id' | 'status' | 'version'>>;
@@ -74,16 +78,32 @@ export class OrderSummaries implements OnApplicationBootstrap {
     }
   }
 
-  /** One page of summaries in `sort` order, and how many match. */
+  /**
+   * One page of summaries in `sort` order, and how many match. A list scoped to one customer
+   * reads all of that customer's matching summaries at once (up to ONE_READ_LIMIT) and pages
+   * and counts them here: FerretDB decodes every row the filter returns before it sorts and
+   * limits, so a separate count would decode them all a second time. Larger results, and
+   * lists across customers, are paged and counted by the database.
+   */
   async page(
     filter: Record<string, unknown>,
     sort: Record<string, 1 | -1>,
     skip: number,
     limit: number,
   ): Promise<SummaryPage> {
+    if (filter.user !== undefined) {
+      const all = await this.summaries
+        .find(filter, PAGE_FIELDS)
+        .sort(sort)
+        .limit(ONE_READ_LIMIT)
+        .lean<SummaryPage['rows']>();
+      if (all.length < ONE_READ_LIMIT) {
+        return { rows: all.slice(skip, skip + limit), total: all.length };
+      }
+    }
     const [rows, total] = await Promise.all([
       this.summaries
-        .find(filter, { _id: 1, status: 1, version: 1 })
+        .find(filter, PAGE_FIELDS)
         .sort(sort)
         .skip(skip)
         .limit(limit)

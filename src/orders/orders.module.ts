@@ -18,10 +18,13 @@ import { OrdersService } from './orders.service.js';
 import { Order, OrderSchema } from './schemas/order.schema.js';
 import { OrderSummary, OrderSummarySchema } from './schemas/order-summary.schema.js';
 import { OrderSummaries } from './order-summaries.service.js';
+import { OrderSnapshot, OrderSnapshotSchema } from './schemas/order-snapshot.schema.js';
+import { OrderSnapshots } from './order-snapshots.service.js';
 
 /**
- * Owns the `orders` collection (with each order's parcels) and its list read model
- * `order_summaries`. Depends on the courier seam and on
+ * Owns the `orders` collection (with each order's parcels) and its list read models
+ * `order_summaries` (what lists filter, sort and count on) and `order_snapshots` (what a page
+ * of orders is read from). Depends on the courier seam and on
  * Tracking (to ship); Tracking reports back only through events, handled by
  * ShipmentEventsListener, which keeps the parcels' summaries on the order current.
  */
@@ -30,6 +33,7 @@ import { OrderSummaries } from './order-summaries.service.js';
     MongooseModule.forFeature([
       { name: Order.name, schema: OrderSchema },
       { name: OrderSummary.name, schema: OrderSummarySchema },
+      { name: OrderSnapshot.name, schema: OrderSnapshotSchema },
     ]),
     ProductsModule,
     TrackingModule,
@@ -43,6 +47,7 @@ import { OrderSummaries } from './order-summaries.service.js';
   providers: [
     OrdersService,
     OrderSummaries,
+    OrderSnapshots,
     OrderShippingService,
     OrderOutboxSource,
     OrderViewAssembler,

@@ -29,6 +29,7 @@ import { checkTransition, releasesStock, STOCK_HOLDING_STATUSES } from './order-
 import { OrderStatus, StatusChangeSource } from './order-status.js';
 import { shipmentsOf } from './order-fulfilment.js';
 import { OrderShipmentsService } from './order-shipments.service.js';
+import { OrderSnapshots } from './order-snapshots.service.js';
 import { OrderSummaries } from './order-summaries.service.js';
 import { OrderViewAssembler } from './order-view.assembler.js';
 import {
@@ -95,6 +96,7 @@ export class OrdersService {
     private readonly writes: OrderWriteLock,
     private readonly products: ProductsService,
     private readonly summaries: OrderSummaries,
+    private readonly snapshots: OrderSnapshots,
     private readonly view: OrderViewAssembler,
     private readonly shipments: OrderShipmentsService,
     private readonly config: ConfigService<AllConfig, true>,
@@ -291,8 +293,8 @@ export class OrdersService {
             { returnDocument: 'after' },
           )
           .lean<LeanOrder>();
-        // Inside the order's lock, so this instance stores its summaries in write order.
-        if (after) await this.summaries.record(after);
+        // Inside the order's lock, so this instance stores its read models in write order.
+        if (after) await Promise.all([this.summaries.record(after), this.snapshots.record(after)]);
         return after;
       });
       if (!updated) continue;
@@ -324,17 +326,23 @@ export class OrdersService {
     return order?.outbox ?? [];
   }
 
-  /** Orders still carrying outbox entries, for the relay's repair pass. */
+  /**
+   * Orders still carrying outbox entries, for the relay's repair pass. Such an order may have
+   * been changed by a process that died before writing the change's summary and snapshot, so
+   * both are recorded again here (a no-op for read models already current).
+   */
   async findWithOutbox(limit: number): Promise<Array<{ orderId: string; outbox: OutboxEntry[] }>> {
-    const orders = await this.orders
-      .find({ outboxPending: true }, { outbox: 1 })
-      .limit(limit)
-      .lean<LeanOrder[]>();
+    // Whole orders: FerretDB decodes the whole document whatever the projection.
+    const orders = await this.orders.find({ outboxPending: true }).limit(limit).lean<LeanOrder[]>();
     const pending = [];
     for (const o of orders) {
+      const id = String(o._id);
+      await this.writes.run(id, () =>
+        Promise.all([this.summaries.record(o), this.snapshots.record(o)]),
+      );
       // Flagged but already emptied (a clear that lost its unset): drop the flag.
-      if (!o.outbox?.length) await this.clearOutbox(String(o._id), []);
-      else pending.push({ orderId: String(o._id), outbox: o.outbox });
+      if (!o.outbox?.length) await this.clearOutbox(id, []);
+      else pending.push({ orderId: id, outbox: o.outbox });
     }
     return pending;
   }
@@ -412,7 +420,7 @@ export class OrdersService {
             outboxPending: true,
           })
         ).toObject<LeanOrder>();
-        await this.summaries.record(created);
+        await Promise.all([this.summaries.record(created), this.snapshots.record(created)]);
         this.outboxWritten(_id);
         return created;
       } catch (error) {
@@ -436,9 +444,11 @@ export class OrdersService {
   }
 
   /**
-   * One page: picked (and counted) on the slim order summaries, then only the page's orders
-   * read in full, each by `_id` (an index lookup on MongoDB and on FerretDB, where one `$in`
-   * would read the whole collection). Summaries found behind their orders are re-recorded.
+   * One page: picked (and counted) on the slim order summaries, then the page's orders read
+   * from their snapshots, each by `_id` (an index lookup on MongoDB and on FerretDB, where one
+   * `$in` would read the whole collection). A snapshot that is missing or behind its summary
+   * is replaced by the order itself (and re-recorded); summaries found behind their orders
+   * are re-recorded.
    */
   private async page(
     filter: Record<string, unknown>,
@@ -446,13 +456,25 @@ export class OrdersService {
     query: { page: number; limit: number },
   ): Promise<Page<OrderDto>> {
     const { rows, total } = await this.summaries.page(filter, sort, skipFor(query), query.limit);
+    const copies = await this.snapshots.read(rows.map((row) => row._id));
     const found = await Promise.all(
-      rows.map((row) => this.orders.findById(row._id).lean<LeanOrder>()),
+      rows.map(async (row, i) => {
+        const copy = copies[i];
+        if (copy && !isBehind(copy, row)) return copy;
+        const order = await this.orders.findById(row._id).lean<LeanOrder>();
+        if (order) await this.snapshots.record(order);
+        return order;
+      }),
     );
     await this.summaries.healPage(rows, found);
     const orders = found.filter((o): o is LeanOrder => o !== null);
     return { items: await this.view.many(orders), page: query.page, limit: query.limit, total };
   }
+}
+
+/** A snapshot older than the summary that listed it (a write that stopped half way). */
+function isBehind(copy: LeanOrder, row: { version: number }): boolean {
+  return copy.statusHistory.length < row.version;
 }
 
 /** One status as an equality (FerretDB pushes that down to its index; not `$in`). */

@@ -20,9 +20,11 @@ import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AllConfig } from '../../src/config/index.js';
 import { generateOrderNumber } from '../../src/orders/order-number.js';
+import { snapshotOf } from '../../src/orders/order-snapshots.service.js';
 import { summaryOf } from '../../src/orders/order-summaries.service.js';
 import { OrderStatus, StatusChangeSource } from '../../src/orders/order-status.js';
 import { scanStats } from '../support/pg-scan-stats.js';
+import { cpuPerRequest, processTreeCpuMs } from '../support/process-tree-cpu.js';
 import { createTestApp, TestApp } from '../support/test-app.js';
 
 const { ObjectId } = mongoose.mongo;
@@ -55,6 +57,11 @@ interface Result {
   p99Ms: number;
   maxMs: number;
   requestsPerSecond: number;
+  /**
+   * CPU per request, ms, in total and by process (node = the app and this load generator,
+   * ferretdb, postgres): not inflated by other load on the machine as latency is.
+   */
+  cpuMsPerRequest: Record<string, number> | null;
 }
 
 /** A realistic mix: most orders delivered, some in flight, a few cancelled or returned. */
@@ -202,6 +209,7 @@ async function runScenario(baseUrl: string, scenario: Scenario): Promise<Result>
 
   for (let i = 0; i < WARMUP_REQUESTS; i++) await hit(i);
 
+  const cpuBefore = processTreeCpuMs();
   const startedAt = performance.now();
   const deadline = startedAt + SCENARIO_BUDGET_MS;
   const worker = async () => {
@@ -212,6 +220,7 @@ async function runScenario(baseUrl: string, scenario: Scenario): Promise<Result>
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const elapsedMs = performance.now() - startedAt;
+  const cpuAfter = processTreeCpuMs();
 
   latencies.sort((a, b) => a - b);
   return {
@@ -224,6 +233,7 @@ async function runScenario(baseUrl: string, scenario: Scenario): Promise<Result>
     p99Ms: round(percentile(latencies, 99)),
     maxMs: round(latencies[latencies.length - 1] ?? 0),
     requestsPerSecond: round((latencies.length / elapsedMs) * 1000),
+    cpuMsPerRequest: cpuPerRequest(cpuBefore, cpuAfter, latencies.length),
   };
 }
 
@@ -368,6 +378,11 @@ describe('orders read benchmark', () => {
         chunk.map((o) => summaryOf(o)),
         { ordered: false },
       );
+      // And its list snapshot.
+      await t.db.collection('order_snapshots').insertMany(
+        chunk.map((o) => snapshotOf({ outbox: [], ...o } as never)),
+        { ordered: false },
+      );
     }
     expect(await t.db.collection('orders').countDocuments()).toBe(ORDERS);
 
@@ -465,6 +480,7 @@ describe('orders read benchmark', () => {
         'p99 ms': r.p99Ms,
         'max ms': r.maxMs,
         'req/s': r.requestsPerSecond,
+        'cpu ms/req': r.cpuMsPerRequest?.total ?? null,
       })),
     );
     const out = path.resolve(`.cache/bench/orders-${ORDERS}.json`);

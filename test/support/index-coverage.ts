@@ -35,7 +35,8 @@ export const INTENTIONAL_SCANS: Array<{
     collection: 'orders',
     method: 'find',
     filterKeys: [],
-    reason: 'boot-time repair of missing order summaries reads every order once (a cursor)',
+    reason:
+      'boot-time repair of missing order summaries and snapshots reads every order once (a cursor)',
   },
   {
     collection: 'products',
