@@ -232,9 +232,11 @@ describe('order lifecycle', () => {
           expect(snapshots).toHaveLength(limit);
           for (const q of snapshots) expect(Object.keys(q.filter as object)).toEqual(['_id']);
         }
-        // Across customers: a page and a count.
+        // Across customers: a count, and the page read back one day at a time.
         const admin100 = await queriesFor('/api/orders/admin?limit=100', admin);
-        expect(admin100.summaries.map((q) => q.method).sort()).toEqual(['countDocuments', 'find']);
+        const methods = admin100.summaries.map((q) => q.method);
+        expect(methods.filter((m) => m === 'countDocuments')).toHaveLength(1);
+        expect(methods.filter((m) => m !== 'countDocuments').every((m) => m === 'find')).toBe(true);
         expect(admin100.snapshots.every((q) => q.method === 'findOne')).toBe(true);
       });
     });

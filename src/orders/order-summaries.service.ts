@@ -5,6 +5,7 @@ import { errorMessage } from '../common/errors/error-message.js';
 import type { LeanOrder } from './schemas/order.schema.js';
 import { Order } from './schemas/order.schema.js';
 import { OrderSummary } from './schemas/order-summary.schema.js';
+import { dayOf, walkDays } from './summary-day-walk.js';
 
 /** The summary of an order as stored (also used by benchmarks that seed orders directly). */
 export function summaryOf(
@@ -19,6 +20,7 @@ export function summaryOf(
     status: order.status,
     totalPaise: order.totalPaise,
     createdAt: order.createdAt,
+    createdDay: dayOf(order.createdAt),
     version: order.statusHistory.length,
   };
 }
@@ -26,6 +28,10 @@ export function summaryOf(
 /** Above this many matching summaries, a customer's list is paged and counted by the database. */
 const ONE_READ_LIMIT = 1_000;
 const PAGE_FIELDS = { _id: 1, status: 1, version: 1 } as const;
+
+function isNewestFirst(sort: Record<string, 1 | -1>): boolean {
+  return Object.keys(sort)[0] === 'createdAt' && sort.createdAt === -1;
+}
 
 /** A page picked from the summaries, in page order, and the filter's total. */
 export interface SummaryPage {
@@ -56,9 +62,11 @@ export class OrderSummaries implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     // In the background: the service serves meanwhile (a missing summary only hides an order
     // from lists until it is back).
-    void this.repairMissing().catch((error: unknown) =>
-      this.logger.error(`Order summary repair failed: ${errorMessage(error)}`),
-    );
+    void this.repairMissing()
+      .then(() => this.backfillCreatedDay())
+      .catch((error: unknown) =>
+        this.logger.error(`Order summary repair failed: ${errorMessage(error)}`),
+      );
   }
 
   /** Stores the order's summary unless a newer one is there. Never throws. */
@@ -82,8 +90,9 @@ export class OrderSummaries implements OnApplicationBootstrap {
    * One page of summaries in `sort` order, and how many match. A list scoped to one customer
    * reads all of that customer's matching summaries at once (up to ONE_READ_LIMIT) and pages
    * and counts them here: FerretDB decodes every row the filter returns before it sorts and
-   * limits, so a separate count would decode them all a second time. Larger results, and
-   * lists across customers, are paged and counted by the database.
+   * limits, so a separate count would decode them all a second time. A newest-first list
+   * across customers is read back one day at a time (see walkDays). The rest are paged and
+   * counted by the database.
    */
   async page(
     filter: Record<string, unknown>,
@@ -100,6 +109,20 @@ export class OrderSummaries implements OnApplicationBootstrap {
       if (all.length < ONE_READ_LIMIT) {
         return { rows: all.slice(skip, skip + limit), total: all.length };
       }
+    }
+    if (isNewestFirst(sort) && filter.user === undefined && filter.orderNumber === undefined) {
+      const total = await this.summaries.countDocuments(filter);
+      const range = filter.createdAt as { $gte?: Date; $lt?: Date; $lte?: Date } | undefined;
+      const newest = range?.$lt ?? range?.$lte ?? new Date();
+      const rows = await walkDays<SummaryPage['rows'][number]>(this.summaries, PAGE_FIELDS, {
+        filter,
+        total,
+        skip,
+        limit,
+        newestDay: dayOf(newest),
+        oldestDay: range?.$gte ? dayOf(range.$gte) : undefined,
+      });
+      if (rows) return { rows, total };
     }
     const [rows, total] = await Promise.all([
       this.summaries
@@ -120,6 +143,24 @@ export class OrderSummaries implements OnApplicationBootstrap {
         o !== null && (page[i].version < o.statusHistory.length || page[i].status !== o.status),
     );
     await Promise.all(behind.map((o) => this.record(o)));
+  }
+
+  /** Gives summaries written before `createdDay` existed their day (once; a no-op after). */
+  async backfillCreatedDay(): Promise<number> {
+    const cursor = this.summaries
+      .find({ createdDay: { $exists: false } }, { createdAt: 1 })
+      .lean<Array<Pick<OrderSummary, '_id' | 'createdAt'>>>()
+      .cursor({ batchSize: 500 });
+    let updated = 0;
+    for await (const row of cursor) {
+      await this.summaries.updateOne(
+        { _id: row._id },
+        { $set: { createdDay: dayOf(row.createdAt) } },
+      );
+      updated += 1;
+    }
+    if (updated > 0) this.logger.warn(`Gave ${updated} order summaries their createdDay`);
+    return updated;
   }
 
   /**

@@ -16,6 +16,7 @@
  * .cache/bench/tracking-sync.json.
  *
  *   npm run bench:tracking                 (runs 4x50@1000, 4x50@10000, 4x50@100000: issue 12)
+ *   BENCH_QUERY_COUNTS=1 …  also prints the app's database calls per shipment during the pass
  *   BENCH_RUNS=4x50@200 npm run bench:tracking          (<concurrency>x<batch>@<due>; a quick look)
  *   BENCH_PASS_BUDGET_MS=0 npm run bench:tracking        (no 25-minute stop, see below)
  *   BENCH_MONGO_BASE_URI=mongodb://host:27017/ npm run bench:tracking        (another server)
@@ -51,6 +52,7 @@ import {
 } from '../../src/tracking/tracking-poller.service.js';
 import { TrackingService } from '../../src/tracking/tracking.service.js';
 import { SandboxControl, SandboxStatsView } from '../support/sequel247-sandbox.js';
+import { cpuPerRequest, processTreeCpuMs } from '../support/process-tree-cpu.js';
 import { createTestApp, TEST_SEQUEL247_TOKEN, TestApp } from '../support/test-app.js';
 
 const { ObjectId } = mongoose.mongo;
@@ -135,6 +137,11 @@ interface Row {
   idleWritten: number;
   /** Leases left after a full pass: one per tracking whose write failed (kept to expire). */
   leasesLeft: number | null;
+  /**
+   * CPU per due shipment (ms; the app with the sandbox, FerretDB, PostgreSQL), in total and by
+   * process: unlike wall time, not inflated by other load on the machine.
+   */
+  cpuMsPerShipment: Record<string, number> | null;
   /** With BENCH_PROFILE=1: summed wall time of the poller's steps. */
   steps?: Record<string, StepTotals>;
   memory: {
@@ -496,6 +503,14 @@ describe('tracking sync pass', () => {
       const baseline = memoryNow(ferretDbPid);
       const stopProfiles = startProfiles(t);
       const sampler = startSampler(ferretDbPid);
+      const queryCounts = new Map<string, number>();
+      if (process.env.BENCH_QUERY_COUNTS) {
+        mongoose.set('debug', (collection: string, method: string) => {
+          const key = `${collection}.${method}`;
+          queryCounts.set(key, (queryCounts.get(key) ?? 0) + 1);
+        });
+      }
+      const cpuBefore = processTreeCpuMs();
       const passStarted = performance.now();
       const pass = t.app
         .get(TrackingService)
@@ -507,6 +522,17 @@ describe('tracking sync pass', () => {
       const outcome =
         PASS_BUDGET_MS > 0 ? await Promise.race([pass, sleep(PASS_BUDGET_MS, null)]) : await pass;
       const wallMs = performance.now() - passStarted;
+      const cpuMsPerShipment = cpuPerRequest(cpuBefore, processTreeCpuMs(), shipments);
+      if (process.env.BENCH_QUERY_COUNTS) {
+        mongoose.set('debug', false);
+        const perShipment = [...queryCounts]
+          .sort((a, b) => b[1] - a[1])
+          .map(([key, n]) => `${key} ${round2(n / shipments)}`);
+        process.stderr.write(`[tracking bench] queries per shipment: ${perShipment.join(', ')}\n`);
+      }
+      process.stderr.write(
+        `[tracking bench] ${label}: pass ${Math.round(wallMs)} ms, CPU per shipment ${JSON.stringify(cpuMsPerShipment)}\n`,
+      );
       const { peak, samples } = sampler.stop();
       const steps = stopProfiles?.();
       const bounded = outcome === null;
@@ -547,9 +573,13 @@ describe('tracking sync pass', () => {
         _id: { $in: idle },
         syncSeq: { $ne: 0 },
       });
+      // The pass's own leases: the outbox relay also takes a tracking's lease for a moment while
+      // it clears the entries a sync wrote, and may still be doing so as the pass ends.
       const leasesLeft = bounded
         ? null
-        : await t.db.collection('tracking_leases').countDocuments({});
+        : await t.db
+            .collection('tracking_leases')
+            .countDocuments({ owner: { $not: /^outbox-relay:/ } });
 
       const floorMs = (shipments * LATENCY_MS) / (run.concurrency * run.batchSize);
       const projectedFullPassMs = bounded && written > 0 ? (wallMs * shipments) / written : null;
@@ -580,6 +610,7 @@ describe('tracking sync pass', () => {
         written,
         idleWritten,
         leasesLeft,
+        cpuMsPerShipment,
         ...(steps ? { steps } : {}),
         memory: {
           samples,

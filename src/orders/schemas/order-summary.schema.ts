@@ -34,6 +34,13 @@ export class OrderSummary {
   @Prop({ required: true })
   createdAt: Date;
 
+  /**
+   * The UTC day of `createdAt` (days since the epoch): newest-first lists across customers read
+   * one day at a time by this equality, which FerretDB pushes down to an index.
+   */
+  @Prop({ required: true })
+  createdDay: number;
+
   /** The order's status-history length when this summary was written. */
   @Prop({ required: true })
   version: number;
@@ -49,5 +56,7 @@ OrderSummarySchema.index({ user: 1, totalPaise: -1, _id: -1 });
 OrderSummarySchema.index({ status: 1, createdAt: -1, _id: -1 });
 OrderSummarySchema.index({ status: 1, totalPaise: -1, _id: -1 });
 OrderSummarySchema.index({ createdAt: -1, _id: -1 });
+OrderSummarySchema.index({ createdDay: 1, createdAt: -1, _id: -1 });
+OrderSummarySchema.index({ createdDay: 1, status: 1, createdAt: -1, _id: -1 });
 OrderSummarySchema.index({ totalPaise: -1, _id: -1 });
 OrderSummarySchema.index({ orderNumber: 1 });
