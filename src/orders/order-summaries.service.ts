@@ -29,6 +29,14 @@ export function summaryOf(
 const ONE_READ_LIMIT = 1_000;
 const PAGE_FIELDS = { _id: 1, status: 1, version: 1 } as const;
 
+/**
+ * How long a count across customers is reused. Counting decodes every matching summary on
+ * FerretDB (the whole shop for an unfiltered admin list); a write of a summary on this
+ * instance drops the cached counts, so only another instance's writes can be this late.
+ */
+const SHARED_COUNT_TTL_MS = 10_000;
+const SHARED_COUNT_ENTRIES = 100;
+
 function isNewestFirst(sort: Record<string, 1 | -1>): boolean {
   return Object.keys(sort)[0] === 'createdAt' && sort.createdAt === -1;
 }
@@ -53,6 +61,7 @@ export interface SummaryPage {
 @Injectable()
 export class OrderSummaries implements OnApplicationBootstrap {
   private readonly logger = new Logger(OrderSummaries.name);
+  private readonly sharedCounts = new Map<string, { at: number; total: Promise<number> }>();
 
   constructor(
     @InjectModel(OrderSummary.name) private readonly summaries: Model<OrderSummary>,
@@ -72,6 +81,7 @@ export class OrderSummaries implements OnApplicationBootstrap {
   /** Stores the order's summary unless a newer one is there. Never throws. */
   async record(order: LeanOrder): Promise<void> {
     const summary = summaryOf(order);
+    this.sharedCounts.clear();
     try {
       await this.summaries.updateOne(
         { _id: summary._id, version: { $lte: summary.version } },
@@ -110,8 +120,9 @@ export class OrderSummaries implements OnApplicationBootstrap {
         return { rows: all.slice(skip, skip + limit), total: all.length };
       }
     }
-    if (isNewestFirst(sort) && filter.user === undefined && filter.orderNumber === undefined) {
-      const total = await this.summaries.countDocuments(filter);
+    const acrossCustomers = filter.user === undefined && filter.orderNumber === undefined;
+    if (acrossCustomers && isNewestFirst(sort)) {
+      const total = await this.countAcrossCustomers(filter);
       const range = filter.createdAt as { $gte?: Date; $lt?: Date; $lte?: Date } | undefined;
       const newest = range?.$lt ?? range?.$lte ?? new Date();
       const rows = await walkDays<SummaryPage['rows'][number]>(this.summaries, PAGE_FIELDS, {
@@ -131,9 +142,24 @@ export class OrderSummaries implements OnApplicationBootstrap {
         .skip(skip)
         .limit(limit)
         .lean<SummaryPage['rows']>(),
-      this.summaries.countDocuments(filter),
+      acrossCustomers ? this.countAcrossCustomers(filter) : this.summaries.countDocuments(filter),
     ]);
     return { rows, total };
+  }
+
+  /** countDocuments, shared by concurrent lists and reused briefly (see SHARED_COUNT_TTL_MS). */
+  private countAcrossCustomers(filter: Record<string, unknown>): Promise<number> {
+    const key = JSON.stringify(filter);
+    const cached = this.sharedCounts.get(key);
+    if (cached && Date.now() - cached.at < SHARED_COUNT_TTL_MS) return cached.total;
+    const total = this.summaries.countDocuments(filter).exec();
+    this.sharedCounts.delete(key);
+    this.sharedCounts.set(key, { at: Date.now(), total });
+    total.catch(() => this.sharedCounts.delete(key));
+    if (this.sharedCounts.size > SHARED_COUNT_ENTRIES) {
+      this.sharedCounts.delete(this.sharedCounts.keys().next().value as string);
+    }
+    return total;
   }
 
   /** Re-records the summaries on a page that are behind their orders. */
