@@ -46,8 +46,16 @@ describe('order summaries and snapshots (the list read models)', () => {
     productId = String(product.body.data._id ?? product.body.data.id);
   });
   afterAll(async () => {
+    await other?.close();
     await t.close();
   });
+
+  /** A second instance on the same database: its memory holds none of this one's snapshots. */
+  let other: TestApp | undefined;
+  async function secondInstance(): Promise<TestApp> {
+    other ??= await createTestApp({ databaseName: t.databaseName });
+    return other;
+  }
 
   async function place(): Promise<string> {
     const res = await t
@@ -98,7 +106,7 @@ describe('order summaries and snapshots (the list read models)', () => {
     // As if the summary's write had failed after the order's and the snapshot's.
     await summaries().updateOne(
       { _id: new ObjectId(id) },
-      { $set: { status: 'pending', version: 1 } },
+      { $set: { status: 'pending', version: 1, rev: 1 } },
     );
     const res = await t.http().get('/api/orders/my').set(bearer(customer)).expect(200);
     expect(listOf(res.body).find((o) => idOf(o) === id)?.orderStatus).toBe('processing');
@@ -116,7 +124,9 @@ describe('order summaries and snapshots (the list read models)', () => {
     await ordersOutboxSettled(t);
     // As if the snapshot's write had failed: the copy taken when the order was placed.
     await snapshots().replaceOne({ _id: new ObjectId(id) }, snapshotOf(placed as never));
-    const res = await t.http().get('/api/orders/my').set(bearer(customer)).expect(200);
+    // Listed by an instance that never held the order in memory.
+    const fresh = await secondInstance();
+    const res = await fresh.http().get('/api/orders/my').set(bearer(customer)).expect(200);
     expect(listOf(res.body).find((o) => idOf(o) === id)?.orderStatus).toBe('processing');
     expect(await snapshots().findOne({ _id: new ObjectId(id) })).toMatchObject({ rev: 2 });
   });
@@ -155,6 +165,25 @@ describe('order summaries and snapshots (the list read models)', () => {
       version: 2,
     });
     expect(await snapshots().findOne({ _id: new ObjectId(id) })).toMatchObject({ rev: 2 });
+  });
+
+  it("never shows an order from this instance's memory once another instance has changed it", async () => {
+    const id = await place();
+    const statusIn = async (app: TestApp) => {
+      const res = await app.http().get('/api/orders/my?limit=100').set(bearer(customer));
+      expect(res.status).toBe(200);
+      return listOf(res.body).find((o) => idOf(o) === id)?.orderStatus;
+    };
+    expect(await statusIn(t)).toBe('pending'); // now held in this instance's memory
+    const second = await secondInstance();
+    await second
+      .http()
+      .patch(`/api/orders/admin/${id}/status`)
+      .set(bearer(admin))
+      .send({ status: 'processing' })
+      .expect(200);
+    expect(await statusIn(t)).toBe('processing');
+    expect(await statusIn(second)).toBe('processing');
   });
 
   it('repairs missing summaries (an order stored, its summary never written)', async () => {

@@ -229,7 +229,8 @@ describe('order lifecycle', () => {
           );
           expect(summaries.map((q) => q.method)).toEqual(['find']);
           expect(orders).toHaveLength(0);
-          expect(snapshots).toHaveLength(limit);
+          // Snapshots this instance just wrote are used from memory; any read is by `_id`.
+          expect(snapshots.length).toBeLessThanOrEqual(limit);
           for (const q of snapshots) expect(Object.keys(q.filter as object)).toEqual(['_id']);
         }
         // Across customers: a count, and the page read back one day at a time.

@@ -15,6 +15,11 @@ class OrdersEnv {
   @IsInt()
   @Min(0)
   SHIPPING_REPAIR_AFTER_SECONDS: number = 120;
+
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  ORDER_SNAPSHOT_CACHE_ENTRIES: number = 5_000;
 }
 
 export interface OrdersConfig {
@@ -26,6 +31,11 @@ export interface OrdersConfig {
    * completed by the repair step that runs after every tracking sync pass.
    */
   shippingRepairAfterSeconds: number;
+  /**
+   * Order snapshots (BSON, ~4 KB each) kept in memory for the lists, each checked against the
+   * revision its summary names before use; 0 reads every page's orders from the database.
+   */
+  snapshotCacheEntries: number;
 }
 
 export const ordersConfig = registerAs('orders', (): OrdersConfig => {
@@ -34,5 +44,6 @@ export const ordersConfig = registerAs('orders', (): OrdersConfig => {
     maxQuantityPerLine: env.ORDER_MAX_QUANTITY_PER_LINE,
     shippingFeePaise: env.ORDER_SHIPPING_FEE_PAISE,
     shippingRepairAfterSeconds: env.SHIPPING_REPAIR_AFTER_SECONDS,
+    snapshotCacheEntries: env.ORDER_SNAPSHOT_CACHE_ENTRIES,
   };
 });

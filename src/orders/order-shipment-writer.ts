@@ -144,10 +144,8 @@ export class OrderShipmentWriter {
           .lean<LeanOrder>();
         // Inside the order's lock, so this instance stores its read models in write order.
         if (after) {
-          await Promise.all([
-            moves.length > 0 ? this.summaries.record(after) : undefined,
-            this.snapshots.record(after),
-          ]);
+          // Every parcel change moves the order's revision, which the summary names.
+          await Promise.all([this.summaries.record(after), this.snapshots.record(after)]);
         }
         return after;
       });

@@ -5,11 +5,15 @@ import { errorMessage } from '../common/errors/error-message.js';
 import type { LeanOrder } from './schemas/order.schema.js';
 import { Order } from './schemas/order.schema.js';
 import { OrderSummary } from './schemas/order-summary.schema.js';
+import { revisionOf } from './order-revision.js';
 import { dayOf, walkDays } from './summary-day-walk.js';
 
 /** The summary of an order as stored (also used by benchmarks that seed orders directly). */
 export function summaryOf(
-  order: Pick<LeanOrder, '_id' | 'user' | 'orderNumber' | 'status' | 'totalPaise' | 'createdAt'> & {
+  order: Pick<
+    LeanOrder,
+    '_id' | 'user' | 'orderNumber' | 'status' | 'totalPaise' | 'createdAt' | 'shipmentsVersion'
+  > & {
     statusHistory: unknown[];
   },
 ): OrderSummary {
@@ -22,12 +26,13 @@ export function summaryOf(
     createdAt: order.createdAt,
     createdDay: dayOf(order.createdAt),
     version: order.statusHistory.length,
+    rev: revisionOf(order),
   };
 }
 
 /** Above this many matching summaries, a customer's list is paged and counted by the database. */
 const ONE_READ_LIMIT = 1_000;
-const PAGE_FIELDS = { _id: 1, status: 1, version: 1 } as const;
+const PAGE_FIELDS = { _id: 1, status: 1, version: 1, rev: 1 } as const;
 
 /**
  * How long a count across customers is reused. Counting decodes every matching summary on
@@ -43,7 +48,7 @@ function isNewestFirst(sort: Record<string, 1 | -1>): boolean {
 
 /** A page picked from the summaries, in page order, and the filter's total. */
 export interface SummaryPage {
-  rows: Array<Pick<OrderSummary, '_id' | 'status' | 'version'>>;
+  rows: Array<Pick<OrderSummary, '_id' | 'status' | 'version' | 'rev'>>;
   total: number;
 }
 
@@ -72,7 +77,7 @@ export class OrderSummaries implements OnApplicationBootstrap {
     // In the background: the service serves meanwhile (a missing summary only hides an order
     // from lists until it is back).
     void this.repairMissing()
-      .then(() => this.backfillCreatedDay())
+      .then(() => this.backfillOlderSummaries())
       .catch((error: unknown) =>
         this.logger.error(`Order summary repair failed: ${errorMessage(error)}`),
       );
@@ -84,7 +89,7 @@ export class OrderSummaries implements OnApplicationBootstrap {
     this.sharedCounts.clear();
     try {
       await this.summaries.updateOne(
-        { _id: summary._id, version: { $lte: summary.version } },
+        { _id: summary._id, rev: { $lte: summary.rev } },
         { $set: summary },
         { upsert: true },
       );
@@ -165,27 +170,30 @@ export class OrderSummaries implements OnApplicationBootstrap {
   /** Re-records the summaries on a page that are behind their orders. */
   async healPage(page: SummaryPage['rows'], orders: Array<LeanOrder | null>): Promise<void> {
     const behind = orders.filter(
-      (o, i): o is LeanOrder =>
-        o !== null && (page[i].version < o.statusHistory.length || page[i].status !== o.status),
+      (o, i): o is LeanOrder => o !== null && page[i].rev < revisionOf(o),
     );
     await Promise.all(behind.map((o) => this.record(o)));
   }
 
-  /** Gives summaries written before `createdDay` existed their day (once; a no-op after). */
-  async backfillCreatedDay(): Promise<number> {
+  /**
+   * Gives summaries written before `rev` and `createdDay` existed both fields (once; a no-op
+   * after). `rev` starts at the summary's `version`, never above the order's revision, so the
+   * order's next write replaces it.
+   */
+  async backfillOlderSummaries(): Promise<number> {
     const cursor = this.summaries
-      .find({ createdDay: { $exists: false } }, { createdAt: 1 })
-      .lean<Array<Pick<OrderSummary, '_id' | 'createdAt'>>>()
+      .find({ rev: { $exists: false } }, { createdAt: 1, version: 1 })
+      .lean<Array<Pick<OrderSummary, '_id' | 'createdAt' | 'version'>>>()
       .cursor({ batchSize: 500 });
     let updated = 0;
     for await (const row of cursor) {
       await this.summaries.updateOne(
         { _id: row._id },
-        { $set: { createdDay: dayOf(row.createdAt) } },
+        { $set: { createdDay: dayOf(row.createdAt), rev: row.version } },
       );
       updated += 1;
     }
-    if (updated > 0) this.logger.warn(`Gave ${updated} order summaries their createdDay`);
+    if (updated > 0) this.logger.warn(`Gave ${updated} older order summaries rev and createdDay`);
     return updated;
   }
 

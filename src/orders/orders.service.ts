@@ -445,10 +445,9 @@ export class OrdersService {
 
   /**
    * One page: picked (and counted) on the slim order summaries, then the page's orders read
-   * from their snapshots, each by `_id` (an index lookup on MongoDB and on FerretDB, where one
-   * `$in` would read the whole collection). A snapshot that is missing or behind its summary
-   * is replaced by the order itself (and re-recorded); summaries found behind their orders
-   * are re-recorded.
+   * from their snapshots (see OrderSnapshots.read). A snapshot that is missing or behind its
+   * summary is replaced by the order itself (and re-recorded); summaries found behind their
+   * orders are re-recorded.
    */
   private async page(
     filter: Record<string, unknown>,
@@ -456,11 +455,11 @@ export class OrdersService {
     query: { page: number; limit: number },
   ): Promise<Page<OrderDto>> {
     const { rows, total } = await this.summaries.page(filter, sort, skipFor(query), query.limit);
-    const copies = await this.snapshots.read(rows.map((row) => row._id));
+    const copies = await this.snapshots.read(rows);
     const found = await Promise.all(
       rows.map(async (row, i) => {
         const copy = copies[i];
-        if (copy && !isBehind(copy, row)) return copy;
+        if (copy) return copy;
         const order = await this.orders.findById(row._id).lean<LeanOrder>();
         if (order) await this.snapshots.record(order);
         return order;
@@ -470,11 +469,6 @@ export class OrdersService {
     const orders = found.filter((o): o is LeanOrder => o !== null);
     return { items: await this.view.many(orders), page: query.page, limit: query.limit, total };
   }
-}
-
-/** A snapshot older than the summary that listed it (a write that stopped half way). */
-function isBehind(copy: LeanOrder, row: { version: number }): boolean {
-  return copy.statusHistory.length < row.version;
 }
 
 /** One status as an equality (FerretDB pushes that down to its index; not `$in`). */

@@ -39,6 +39,12 @@ export const INTENTIONAL_SCANS: Array<{
       'boot-time repair of missing order summaries and snapshots reads every order once (a cursor)',
   },
   {
+    collection: 'order_summaries',
+    method: 'find',
+    filterKeys: ['rev'],
+    reason: 'boot-time backfill of summaries stored before `rev` existed (once; a no-op after)',
+  },
+  {
     collection: 'products',
     method: 'countDocuments',
     filterKeys: ['$or'],

@@ -9,9 +9,9 @@ import { OrderStatus } from '../order-status.js';
  * paging over ~150-byte summaries instead of ~4 KB orders is what keeps lists fast; on MongoDB
  * it is a covered-style read of a narrow collection.
  *
- * Derived data, kept by OrderSummaries after every order write that changes one of these
- * fields, without a transaction: `version` (the order's status-history length) only moves
- * forward, and a missing or behind summary is repaired (see OrderSummaries).
+ * Derived data, kept by OrderSummaries after every order write that changes what its view
+ * shows, without a transaction: `rev` (the order's revision) only moves forward, and a missing
+ * or behind summary is repaired (see OrderSummaries).
  */
 @Schema({ collection: 'order_summaries', versionKey: false })
 export class OrderSummary {
@@ -44,6 +44,13 @@ export class OrderSummary {
   /** The order's status-history length when this summary was written. */
   @Prop({ required: true })
   version: number;
+
+  /**
+   * The order's revision (see revisionOf) when this summary was written: a list uses an order
+   * snapshot it holds in memory only if it is of this revision.
+   */
+  @Prop({ required: true })
+  rev: number;
 }
 
 export type OrderSummaryDocument = HydratedDocument<OrderSummary>;
