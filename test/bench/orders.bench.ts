@@ -8,6 +8,7 @@
  *   BENCH_ORDERS=100000 BENCH_CUSTOMERS=1000 npm run bench:orders     (the 100,000-order variant)
  *   BENCH_CONCURRENCY=50 BENCH_REQUESTS=3000 npm run bench:orders
  *   BENCH_SCENARIOS='orders/my' npm run bench:orders    (only scenarios whose name contains it)
+ *   BENCH_QUERY_COUNTS=1 ...  (also prints the app's database calls per request)
  *   BENCH_CPU_PROFILE=1 ...   (also writes .cache/bench/orders-<n>.cpuprofile of this process)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -209,6 +210,13 @@ async function runScenario(baseUrl: string, scenario: Scenario): Promise<Result>
 
   for (let i = 0; i < WARMUP_REQUESTS; i++) await hit(i);
 
+  const queryCounts = new Map<string, number>();
+  if (process.env.BENCH_QUERY_COUNTS) {
+    mongoose.set('debug', (collection: string, method: string) => {
+      const key = `${collection}.${method}`;
+      queryCounts.set(key, (queryCounts.get(key) ?? 0) + 1);
+    });
+  }
   const cpuBefore = processTreeCpuMs();
   const startedAt = performance.now();
   const deadline = startedAt + SCENARIO_BUDGET_MS;
@@ -221,6 +229,13 @@ async function runScenario(baseUrl: string, scenario: Scenario): Promise<Result>
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const elapsedMs = performance.now() - startedAt;
   const cpuAfter = processTreeCpuMs();
+  if (process.env.BENCH_QUERY_COUNTS) {
+    mongoose.set('debug', false);
+    const perRequest = [...queryCounts]
+      .sort((a, b) => b[1] - a[1])
+      .map(([key, n]) => `${key} ${round(n / latencies.length)}`);
+    process.stderr.write(`[orders bench] queries per request: ${perRequest.join(', ')}\n`);
+  }
 
   latencies.sort((a, b) => a - b);
   return {
