@@ -359,15 +359,14 @@ export class TrackingService {
    * hide a newer one from reconcile. Returns whether it was recorded.
    */
   async acknowledgeOrderStatus(docketNumber: string, status: TrackingStatus): Promise<boolean> {
-    // Read then write by `_id` (a two-field filter would scan the collection on FerretDB). The
-    // listener acknowledges while the sync that emitted the event still holds the lease, so no
-    // sync write can slip in between.
-    const current = await this.trackings.findById(docketNumber, { status: 1 }).lean();
-    if (!current || current.status !== status) return false;
-    await this.trackings.updateOne(
-      { _id: docketNumber },
+    // One conditional update: FerretDB (PostgreSQL storage) pushes both equalities down and
+    // finds the tracking by its `_id` index. FerretDB checks the filter and writes in two steps;
+    // that is safe here because the listener acknowledges while the sync that emitted the event
+    // still holds the tracking's lease, so no sync write can slip in between.
+    const result = await this.trackings.updateOne(
+      { _id: docketNumber, status },
       { $set: { orderStatusAcknowledged: status, orderAckPending: false } },
     );
-    return true;
+    return result.matchedCount > 0;
   }
 }
