@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, mongo } from 'mongoose';
+import { DueBucketCursor, dueBucketOf } from '../common/queue/due-buckets.js';
 import type { AllConfig } from '../config/index.js';
 import type { WebhookDeliveryDto } from './dto/webhook-delivery.dto.js';
 import type { LeanWebhookEndpoint } from './schemas/webhook-endpoint.schema.js';
@@ -64,6 +65,9 @@ export function toDeliveryDto(doc: LeanWebhookDelivery): WebhookDeliveryDto {
 /** Owns `webhook_deliveries`: queueing messages, the delivery log, retries and replays. */
 @Injectable()
 export class WebhookDeliveriesService {
+  /** Where the due scan of each endpoint's queue has got to (see due-buckets.ts). */
+  private readonly dueCursors = new Map<string, DueBucketCursor>();
+
   constructor(
     @InjectModel(WebhookDelivery.name) private readonly deliveries: Model<WebhookDelivery>,
     private readonly config: ConfigService<AllConfig, true>,
@@ -87,6 +91,7 @@ export class WebhookDeliveriesService {
       status: 'pending',
       attempts: 0,
       nextAttemptAt: item.nextAttemptAt ?? now,
+      dueBucket: dueBucketOf(item.nextAttemptAt ?? now),
       retryUntil: new Date(now.getTime() + retryWindowMs),
       attemptLog: [],
       createdAt: now,
@@ -178,6 +183,7 @@ export class WebhookDeliveriesService {
           $set: {
             status: 'pending',
             nextAttemptAt: now,
+            dueBucket: dueBucketOf(now),
             retryUntil: new Date(now.getTime() + retryWindowMs),
           },
         },
@@ -192,14 +198,43 @@ export class WebhookDeliveriesService {
     await this.deliveries.deleteMany({ endpoint: endpointId });
   }
 
-  /** Pending deliveries of these endpoints whose time has come, soonest first. */
+  /**
+   * Pending deliveries of these endpoints whose time has come, soonest first (per endpoint, at
+   * most `limit` in all). Read per endpoint and due bucket, so FerretDB decodes only the
+   * buckets' pending deliveries, not the whole backlog with its bodies on every batch.
+   */
   async findDue(endpointIds: string[], now: Date, limit: number): Promise<LeanWebhookDelivery[]> {
-    if (endpointIds.length === 0) return [];
-    return this.deliveries
-      .find({ status: 'pending', endpoint: { $in: endpointIds }, nextAttemptAt: { $lte: now } })
-      .sort({ nextAttemptAt: 1, position: 1 })
-      .limit(limit)
-      .lean<LeanWebhookDelivery[]>();
+    const due: LeanWebhookDelivery[] = [];
+    for (const endpoint of endpointIds) due.push(...(await this.dueOf(endpoint, now, limit)));
+    return due
+      .sort(
+        (a, b) =>
+          a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() ||
+          (a.position < b.position ? -1 : a.position > b.position ? 1 : 0),
+      )
+      .slice(0, limit);
+  }
+
+  private async dueOf(endpoint: string, now: Date, limit: number) {
+    let cursor = this.dueCursors.get(endpoint);
+    if (!cursor) {
+      cursor = new DueBucketCursor({ sweepEveryMs: 300_000, lateBuckets: 1 });
+      this.dueCursors.set(endpoint, cursor);
+    }
+    const buckets = await cursor.plan(now, async () => {
+      const found = await this.deliveries.distinct('dueBucket', { endpoint, status: 'pending' });
+      return found.filter((b): b is number => typeof b === 'number');
+    });
+    const due: LeanWebhookDelivery[] = [];
+    for (const dueBucket of buckets) {
+      if (due.length >= limit) break;
+      const pending = await this.deliveries
+        .find({ endpoint, status: 'pending', dueBucket })
+        .lean<LeanWebhookDelivery[]>();
+      cursor.read(dueBucket, pending.length > 0);
+      due.push(...pending.filter((d) => d.nextAttemptAt.getTime() <= now.getTime()));
+    }
+    return due;
   }
 
   /**
@@ -217,9 +252,10 @@ export class WebhookDeliveriesService {
     if (earlier.length === 0) return false;
     const blockerDue = Math.min(...earlier.map((p) => p.nextAttemptAt.getTime()));
     if (blockerDue > delivery.nextAttemptAt.getTime()) {
+      const nextAttemptAt = new Date(blockerDue);
       await this.deliveries.updateOne(
         { _id: delivery._id, status: 'pending' },
-        { $set: { nextAttemptAt: new Date(blockerDue) } },
+        { $set: { nextAttemptAt, dueBucket: dueBucketOf(nextAttemptAt) } },
       );
     }
     return true;
@@ -258,6 +294,7 @@ export class WebhookDeliveriesService {
           status: outcome === 'sent' ? 'succeeded' : outcome === 'dead' ? 'dead' : 'pending',
           attempts,
           nextAttemptAt,
+          dueBucket: dueBucketOf(nextAttemptAt),
           lastAttemptAt: at,
           lastResponseStatus: result.responseStatus,
           lastResponseBody: result.responseBody,
