@@ -66,7 +66,7 @@ export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly liveRecent = new RecentPositions();
   private readonly settings: AllConfig['notifications']['outbox'];
   private liveFrom = positionAt(0);
-  private lastLateCheckAt = 0;
+  private liveLateCheckAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private stopped = false;
@@ -95,6 +95,7 @@ export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown
       consumer,
       position: positionAt(0),
       recent: new RecentPositions(),
+      lateCheckAt: 0,
       round: null,
     });
   }
@@ -159,23 +160,29 @@ export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown
     const horizon = this.horizon();
     const floorMs = now - this.settings.stabilityMs - LATE_WINDOW_MS;
     const floor = positionAt(floorMs);
-    const lateCheck = now - this.lastLateCheckAt >= LATE_CHECK_EVERY_MS;
-    if (lateCheck) this.lastLateCheckAt = now;
+    // Each reader looks behind its cursor for late records at most once a second.
+    const lateDue = (checkedAt: number) => now - checkedAt >= LATE_CHECK_EVERY_MS;
     const idle = this.consumers.filter((c) => !c.round);
     const catchingUp = (c: ConsumerState) =>
       bucketOf(timeOfPosition(c.position)) < bucketOf(floorMs);
     const inWindow = idle.filter((c) => !catchingUp(c));
+    const anyLate = lateDue(this.liveLateCheckAt) || inWindow.some((c) => lateDue(c.lateCheckAt));
     const from = [this.liveFrom, ...inWindow.map((c) => c.position)].reduce(
       (min, p) => (p < min ? p : min),
-      lateCheck || this.liveFrom < floor ? floor : this.liveFrom,
+      anyLate || this.liveFrom < floor ? floor : this.liveFrom,
     );
     const records = await this.readWindow(from, horizon);
-    const late = lateCheck ? floor : horizon;
     // New past the cursor, or (on a late check) behind it, in the window, never handed out.
-    const wanted = (cursor: string, recent: RecentPositions) =>
-      records.filter((r) => r.position > cursor || (r.position > late && !recent.has(r.position)));
+    const wanted = (cursor: string, recent: RecentPositions, checkedAt: number) => {
+      const late = lateDue(checkedAt) ? floor : horizon;
+      return records.filter(
+        (r) => r.position > cursor || (r.position > late && !recent.has(r.position)),
+      );
+    };
 
-    for (const record of wanted(this.liveFrom, this.liveRecent)) {
+    const forLive = wanted(this.liveFrom, this.liveRecent, this.liveLateCheckAt);
+    if (lateDue(this.liveLateCheckAt)) this.liveLateCheckAt = now;
+    for (const record of forLive) {
       this.liveRecent.add(record.position);
       if (record.position > this.liveFrom) this.liveFrom = record.position;
       else this.logger.warn(`Outbox record ${record.position} became visible late; sent now`);
@@ -187,9 +194,13 @@ export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown
     if (horizon > this.liveFrom) this.liveFrom = horizon;
 
     for (const entry of idle) {
-      const work = catchingUp(entry)
-        ? this.catchUp(entry, horizon)
-        : this.deliver(entry, wanted(entry.position, entry.recent));
+      let work: Promise<void>;
+      if (catchingUp(entry)) {
+        work = this.catchUp(entry, horizon);
+      } else {
+        work = this.deliver(entry, wanted(entry.position, entry.recent, entry.lateCheckAt));
+        if (lateDue(entry.lateCheckAt)) entry.lateCheckAt = now;
+      }
       entry.round = work
         .then(() => entry.recent.prune(floorMs))
         .catch((error: unknown) =>
@@ -250,6 +261,8 @@ interface ConsumerState {
   consumer: DurableOutboxConsumer;
   position: string;
   recent: RecentPositions;
+  /** When it last looked behind its cursor for late records. */
+  lateCheckAt: number;
   /** The consumer's round in progress, if any. */
   round: Promise<void> | null;
 }
