@@ -33,6 +33,17 @@ export interface NewDelivery {
   nextAttemptAt?: Date;
 }
 
+/** How long due deliveries read but not yet taken are handed out without reading again. */
+const CARRY_MS = 5_000;
+
+function sortDue(deliveries: LeanWebhookDelivery[]): LeanWebhookDelivery[] {
+  return deliveries.sort(
+    (a, b) =>
+      a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() ||
+      (a.position < b.position ? -1 : a.position > b.position ? 1 : 0),
+  );
+}
+
 /** What became of an attempt. */
 export type AttemptOutcome = 'sent' | 'retry' | 'dead';
 
@@ -67,6 +78,12 @@ export function toDeliveryDto(doc: LeanWebhookDelivery): WebhookDeliveryDto {
 export class WebhookDeliveriesService {
   /** Where the due scan of each endpoint's queue has got to (see due-buckets.ts). */
   private readonly dueCursors = new Map<string, DueBucketCursor>();
+  /**
+   * Due deliveries read (a whole bucket at a time) beyond what a batch took, handed to the next
+   * batches for a few seconds instead of decoding the bucket again. A stale one is harmless: the
+   * dispatcher re-reads every delivery under its lease before sending.
+   */
+  private readonly carried = new Map<string, { readAt: number; items: LeanWebhookDelivery[] }>();
 
   constructor(
     @InjectModel(WebhookDelivery.name) private readonly deliveries: Model<WebhookDelivery>,
@@ -205,14 +222,15 @@ export class WebhookDeliveriesService {
    */
   async findDue(endpointIds: string[], now: Date, limit: number): Promise<LeanWebhookDelivery[]> {
     const due: LeanWebhookDelivery[] = [];
-    for (const endpoint of endpointIds) due.push(...(await this.dueOf(endpoint, now, limit)));
-    return due
-      .sort(
-        (a, b) =>
-          a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() ||
-          (a.position < b.position ? -1 : a.position > b.position ? 1 : 0),
-      )
-      .slice(0, limit);
+    for (const endpoint of endpointIds) {
+      const carried = this.carried.get(endpoint);
+      const fresh = carried && now.getTime() - carried.readAt < CARRY_MS ? carried.items : [];
+      const items = fresh.length > 0 ? fresh : sortDue(await this.dueOf(endpoint, now, limit));
+      due.push(...items.slice(0, limit));
+      if (fresh.length === 0) this.carried.set(endpoint, { readAt: now.getTime(), items: [] });
+      this.carried.get(endpoint)!.items = items.slice(limit);
+    }
+    return sortDue(due).slice(0, limit);
   }
 
   private async dueOf(endpoint: string, now: Date, limit: number) {
