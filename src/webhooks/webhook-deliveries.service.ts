@@ -240,6 +240,11 @@ export class WebhookDeliveriesService {
       this.dueCursors.set(endpoint, cursor);
     }
     const buckets = await cursor.plan(now, async () => {
+      // Deliveries queued by code older than `dueBucket`: due from now on (sent once due).
+      await this.deliveries.updateMany(
+        { endpoint, status: 'pending', dueBucket: { $exists: false } },
+        { $set: { dueBucket: dueBucketOf(now) } },
+      );
       const found = await this.deliveries.distinct('dueBucket', { endpoint, status: 'pending' });
       return found.filter((b): b is number => typeof b === 'number');
     });

@@ -38,6 +38,13 @@ export const INTENTIONAL_SCANS: Array<{
     reason: 'boot-time repair of missing order summaries reads every order once (a cursor)',
   },
   {
+    collection: 'outbox',
+    method: 'distinct',
+    filterKeys: [],
+    reason:
+      'boot-time backfill of the outbox bucket directory, only while it is empty and the outbox is not',
+  },
+  {
     collection: 'products',
     method: 'countDocuments',
     filterKeys: ['$or'],

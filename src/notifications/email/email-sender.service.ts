@@ -118,6 +118,11 @@ export class EmailSender implements OnApplicationBootstrap, OnApplicationShutdow
   /** Due messages, oldest bucket first and in feed order within one, read bucket by bucket. */
   private async findDue(now: Date, limit: number): Promise<Message[]> {
     const buckets = await this.dueCursor.plan(now, async () => {
+      // Messages queued by code older than `dueBucket`: due from now on (sent once due).
+      await this.messages.updateMany(
+        { status: EmailStatus.Pending, dueBucket: { $exists: false } },
+        { $set: { dueBucket: dueBucketOf(now) } },
+      );
       const found = await this.messages.distinct('dueBucket', { status: EmailStatus.Pending });
       return found.filter((b): b is number => typeof b === 'number');
     });

@@ -101,6 +101,8 @@ export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    const backfilled = await this.outbox.backfillDirectory();
+    if (backfilled > 0) this.logger.warn(`Outbox: ${backfilled} bucket(s) added to the directory`);
     this.liveFrom = this.horizon();
     for (const entry of this.consumers) {
       entry.position =

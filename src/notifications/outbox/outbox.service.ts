@@ -78,6 +78,27 @@ export class OutboxService {
     this.markedBucket = Math.max(this.markedBucket, bucket);
   }
 
+  /**
+   * Fills the bucket directory for records stored by code older than it (once: when the
+   * directory is empty and the outbox is not). Reads every record's bucket a single time.
+   */
+  async backfillDirectory(): Promise<number> {
+    if ((await this.buckets.estimatedDocumentCount()) > 0) return 0;
+    if ((await this.records.estimatedDocumentCount()) === 0) return 0;
+    const found = await this.records.distinct('bucket', {});
+    const buckets = found.filter((b): b is number => typeof b === 'number');
+    if (buckets.length === 0) return 0;
+    try {
+      await this.buckets.insertMany(
+        buckets.map((b) => ({ _id: b, hour: hourOfBucket(b) })),
+        { ordered: false },
+      );
+    } catch (error) {
+      if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
+    }
+    return buckets.length;
+  }
+
   /** Records of one 10-second bucket, oldest first (an equality filter FerretDB pushes down). */
   async readBucket(bucket: number): Promise<OutboxRecord[]> {
     const docs = await this.records.find({ bucket }).lean<OutboxRecordDoc[]>();
