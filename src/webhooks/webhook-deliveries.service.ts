@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
-import { isValidObjectId, Model, mongo } from 'mongoose';
+import { isValidObjectId, Model } from 'mongoose';
+import { insertedDespiteDuplicates } from '../common/database/duplicate-key.js';
 import { DueBucketCursor, dueBucketOf } from '../common/queue/due-buckets.js';
 import type { AllConfig } from '../config/index.js';
 import type { WebhookDeliveryDto } from './dto/webhook-delivery.dto.js';
@@ -19,7 +20,6 @@ import { retryDelayMs } from './webhook-retry-policy.js';
 import { WebhookDeliveryNotFoundError } from './webhooks.errors.js';
 
 const ATTEMPT_LOG_LENGTH = 20;
-const DUPLICATE_KEY = 11000;
 
 export interface NewDelivery {
   endpoint: LeanWebhookEndpoint;
@@ -118,11 +118,7 @@ export class WebhookDeliveriesService {
       const result = await this.deliveries.collection.insertMany(docs, { ordered: false });
       return result.insertedCount;
     } catch (error) {
-      if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
-      const raw: unknown = error.writeErrors;
-      const errors = (Array.isArray(raw) ? raw : [raw]) as Array<{ code?: number }>;
-      if (errors.some((e) => e.code !== DUPLICATE_KEY)) throw error;
-      return docs.length - errors.length;
+      return insertedDespiteDuplicates(error, docs.length);
     }
   }
 

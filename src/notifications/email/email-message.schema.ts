@@ -72,8 +72,9 @@ export class EmailMessageDoc {
 }
 
 export const EmailMessageSchema = SchemaFactory.createForClass(EmailMessageDoc);
-// The sender's due messages, by due bucket (equality filters only).
-EmailMessageSchema.index({ status: 1, dueBucket: 1 });
+// The sender's due messages, by due bucket (equality filters only). The bucket leads: on
+// FerretDB's PostgreSQL only a leading key gets a GIN twin, and `pending` matches the backlog.
+EmailMessageSchema.index({ dueBucket: 1, status: 1 });
 // The admin list by status, newest first.
 EmailMessageSchema.index({ status: 1, createdAt: -1, _id: -1 });
 // The admin list of one order's emails, newest first.

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, mongo } from 'mongoose';
+import { Model } from 'mongoose';
+import { insertedDespiteDuplicates } from '../../common/database/duplicate-key.js';
 import { type Page, skipFor } from '../../common/pagination/pagination.js';
 import { dueBucketOf } from '../../common/queue/due-buckets.js';
 import { EmailMessageNotFoundError, EmailNotRetryableError } from '../notifications.errors.js';
@@ -46,11 +47,7 @@ export class EmailMessages {
       const inserted = await this.messages.insertMany(docs, { ordered: false });
       return inserted.length;
     } catch (error) {
-      if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
-      const raw: unknown = error.writeErrors;
-      const errors = (Array.isArray(raw) ? raw : [raw]) as Array<{ code?: number }>;
-      if (errors.some((e) => e.code !== 11000)) throw error;
-      return docs.length - errors.length;
+      return insertedDespiteDuplicates(error, docs.length);
     }
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo, trusted } from 'mongoose';
+import { insertedDespiteDuplicates } from '../../common/database/duplicate-key.js';
 import type { OutboxEntry } from '../../common/outbox/outbox-entry.js';
 import type { OutboxRecord } from './outbox-record.js';
 import { OutboxBucketDoc, OutboxCheckpointDoc, OutboxRecordDoc } from './outbox-record.schema.js';
@@ -94,7 +95,8 @@ export class OutboxService {
         { ordered: false },
       );
     } catch (error) {
-      if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
+      // Another instance filling it at the same time.
+      insertedDespiteDuplicates(error, buckets.length);
     }
     return buckets.length;
   }

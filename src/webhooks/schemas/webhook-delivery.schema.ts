@@ -98,9 +98,9 @@ export class WebhookDelivery {
 export type LeanWebhookDelivery = WebhookDelivery & { _id: Types.ObjectId };
 export const WebhookDeliverySchema = SchemaFactory.createForClass(WebhookDelivery);
 // An endpoint's due work, by due bucket, and one endpoint's pending deliveries of one order
-// (equality filters only; the order leads: an endpoint or a status matches most deliveries, so
-// on FerretDB's PostgreSQL only an index on the order keeps that lookup from scanning them all).
-WebhookDeliverySchema.index({ endpoint: 1, status: 1, dueBucket: 1 });
+// (equality filters only; the bucket and the order lead: an endpoint or a status matches most
+// deliveries, and on FerretDB's PostgreSQL only a leading key gets a GIN twin index).
+WebhookDeliverySchema.index({ dueBucket: 1, endpoint: 1, status: 1 });
 WebhookDeliverySchema.index({ orderId: 1, endpoint: 1, status: 1 });
 // Retention: finished deliveries last touched before a date.
 WebhookDeliverySchema.index({ status: 1, updatedAt: 1 });
