@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevMail, type DevMailSink, startDevMailSink } from '../src/dev/mail/dev-mail-sink.js';
 import { MetricsService } from '../src/metrics/metrics.service.js';
+import { positionAt } from '../src/notifications/outbox/outbox-position.js';
 import { OutboxRelay } from '../src/notifications/outbox/outbox-relay.service.js';
 import {
   Sequel247Sandbox,
@@ -8,6 +9,7 @@ import {
 } from '../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { bearer, createAdmin, registerCustomer, type TestUser } from './support/auth.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
+import { onQuery, type LoggedQuery } from './support/query-log.js';
 import { createProduct, manualDocket, placeOrder, scan, ship, syncNow } from './support/store.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -261,6 +263,51 @@ describe('email retries, dead letters and crash safety', () => {
       .post(`/api/notifications/admin/emails/${encodeURIComponent(emails[0].id)}/retry`)
       .set(bearer(admin));
     expect(again.status).toBe(409);
+  });
+
+  it('catches up from a checkpoint hours old through the empty gap by bucket, sending each email once', async () => {
+    const first = await registerCustomer(t);
+    await cancelledOrder(first);
+    await sink.waitFor((m) => m.to.includes(first.user.email));
+
+    // An instance without email makes the next change; the email consumer is hours behind.
+    const databaseName = t.databaseName;
+    await t.close();
+    t = await createTestApp({ env: { ...env(), EMAIL_ENABLED: 'false' }, databaseName });
+    const second = await registerCustomer(t);
+    const missed = await cancelledOrder(second);
+    for (let i = 0; i < 50; i++) {
+      if (await t.db.collection('outbox').countDocuments({ orderNumber: missed.orderNumber }))
+        break;
+      await sleep(100);
+    }
+    await t.db
+      .collection('outbox_checkpoints')
+      .updateOne(
+        { _id: 'email' as never },
+        { $set: { position: positionAt(Date.now() - 3 * HOUR) } },
+      );
+    await t.close();
+
+    const queries: LoggedQuery[] = [];
+    const stop = onQuery((q) => queries.push(q));
+    try {
+      t = await createTestApp({ env: env(), databaseName });
+      const mail = await sink.waitFor((m) => m.to.includes(second.user.email));
+      expect(mail.subject).toBe(`Your order ${missed.orderNumber} has been cancelled`);
+      await sleep(800);
+    } finally {
+      stop();
+    }
+    expect(sink.messages().filter((m) => m.to.includes(first.user.email))).toHaveLength(1);
+    expect(sink.messages().filter((m) => m.to.includes(second.user.email))).toHaveLength(1);
+    // The gap was walked one directory read per hour, never by a range over the outbox.
+    const hours = queries.filter((q) => q.collection === 'outbox_buckets' && q.method === 'find');
+    expect(hours.length).toBeGreaterThanOrEqual(3);
+    const outboxFilters = queries
+      .filter((q) => q.collection === 'outbox' && q.method === 'find')
+      .map((q) => JSON.stringify(q.args[0]));
+    expect(outboxFilters.filter((f) => f.includes('$gt') || f.includes('$lt'))).toEqual([]);
   });
 
   for (const point of ['before-append', 'before-clear'] as const) {

@@ -26,6 +26,8 @@ import { EmailTransport } from './email/email-transport.js';
 import { NotificationCounters } from './notification-counters.service.js';
 import { OutboxFeed } from './outbox/outbox-feed.service.js';
 import {
+  OutboxBucketDoc,
+  OutboxBucketSchema,
   OutboxCheckpointDoc,
   OutboxCheckpointSchema,
   OutboxRecordDoc,
@@ -44,6 +46,7 @@ import { OutboxService } from './outbox/outbox.service.js';
     MongooseModule.forFeature([
       { name: OutboxRecordDoc.name, schema: OutboxRecordSchema },
       { name: OutboxCheckpointDoc.name, schema: OutboxCheckpointSchema },
+      { name: OutboxBucketDoc.name, schema: OutboxBucketSchema },
       { name: StreamTokenDoc.name, schema: StreamTokenSchema },
       { name: EmailMessageDoc.name, schema: EmailMessageSchema },
       { name: EmailSendLeaseDoc.name, schema: EmailSendLeaseSchema },

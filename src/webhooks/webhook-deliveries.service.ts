@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
-import { isValidObjectId, Model, mongo } from 'mongoose';
+import { isValidObjectId, Model } from 'mongoose';
+import { insertedDespiteDuplicates } from '../common/database/duplicate-key.js';
+import { DueBucketCursor, dueBucketOf } from '../common/queue/due-buckets.js';
 import type { AllConfig } from '../config/index.js';
 import type { WebhookDeliveryDto } from './dto/webhook-delivery.dto.js';
 import type { LeanWebhookEndpoint } from './schemas/webhook-endpoint.schema.js';
@@ -18,7 +20,6 @@ import { retryDelayMs } from './webhook-retry-policy.js';
 import { WebhookDeliveryNotFoundError } from './webhooks.errors.js';
 
 const ATTEMPT_LOG_LENGTH = 20;
-const DUPLICATE_KEY = 11000;
 
 export interface NewDelivery {
   endpoint: LeanWebhookEndpoint;
@@ -30,6 +31,17 @@ export interface NewDelivery {
   body: string;
   /** First attempt not before (default: now). */
   nextAttemptAt?: Date;
+}
+
+/** How long due deliveries read but not yet taken are handed out without reading again. */
+const CARRY_MS = 5_000;
+
+function sortDue(deliveries: LeanWebhookDelivery[]): LeanWebhookDelivery[] {
+  return deliveries.sort(
+    (a, b) =>
+      a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() ||
+      (a.position < b.position ? -1 : a.position > b.position ? 1 : 0),
+  );
 }
 
 /** What became of an attempt. */
@@ -64,6 +76,15 @@ export function toDeliveryDto(doc: LeanWebhookDelivery): WebhookDeliveryDto {
 /** Owns `webhook_deliveries`: queueing messages, the delivery log, retries and replays. */
 @Injectable()
 export class WebhookDeliveriesService {
+  /** Where the due scan of each endpoint's queue has got to (see due-buckets.ts). */
+  private readonly dueCursors = new Map<string, DueBucketCursor>();
+  /**
+   * Due deliveries read (a whole bucket at a time) beyond what a batch took, handed to the next
+   * batches for a few seconds instead of decoding the bucket again. A stale one is harmless: the
+   * dispatcher re-reads every delivery under its lease before sending.
+   */
+  private readonly carried = new Map<string, { readAt: number; items: LeanWebhookDelivery[] }>();
+
   constructor(
     @InjectModel(WebhookDelivery.name) private readonly deliveries: Model<WebhookDelivery>,
     private readonly config: ConfigService<AllConfig, true>,
@@ -87,6 +108,7 @@ export class WebhookDeliveriesService {
       status: 'pending',
       attempts: 0,
       nextAttemptAt: item.nextAttemptAt ?? now,
+      dueBucket: dueBucketOf(item.nextAttemptAt ?? now),
       retryUntil: new Date(now.getTime() + retryWindowMs),
       attemptLog: [],
       createdAt: now,
@@ -96,11 +118,7 @@ export class WebhookDeliveriesService {
       const result = await this.deliveries.collection.insertMany(docs, { ordered: false });
       return result.insertedCount;
     } catch (error) {
-      if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
-      const raw: unknown = error.writeErrors;
-      const errors = (Array.isArray(raw) ? raw : [raw]) as Array<{ code?: number }>;
-      if (errors.some((e) => e.code !== DUPLICATE_KEY)) throw error;
-      return docs.length - errors.length;
+      return insertedDespiteDuplicates(error, docs.length);
     }
   }
 
@@ -178,6 +196,7 @@ export class WebhookDeliveriesService {
           $set: {
             status: 'pending',
             nextAttemptAt: now,
+            dueBucket: dueBucketOf(now),
             retryUntil: new Date(now.getTime() + retryWindowMs),
           },
         },
@@ -192,14 +211,49 @@ export class WebhookDeliveriesService {
     await this.deliveries.deleteMany({ endpoint: endpointId });
   }
 
-  /** Pending deliveries of these endpoints whose time has come, soonest first. */
+  /**
+   * Pending deliveries of these endpoints whose time has come, soonest first (per endpoint, at
+   * most `limit` in all). Read per endpoint and due bucket, so FerretDB decodes only the
+   * buckets' pending deliveries, not the whole backlog with its bodies on every batch.
+   */
   async findDue(endpointIds: string[], now: Date, limit: number): Promise<LeanWebhookDelivery[]> {
-    if (endpointIds.length === 0) return [];
-    return this.deliveries
-      .find({ status: 'pending', endpoint: { $in: endpointIds }, nextAttemptAt: { $lte: now } })
-      .sort({ nextAttemptAt: 1, position: 1 })
-      .limit(limit)
-      .lean<LeanWebhookDelivery[]>();
+    const due: LeanWebhookDelivery[] = [];
+    for (const endpoint of endpointIds) {
+      const carried = this.carried.get(endpoint);
+      const fresh = carried && now.getTime() - carried.readAt < CARRY_MS ? carried.items : [];
+      const items = fresh.length > 0 ? fresh : sortDue(await this.dueOf(endpoint, now, limit));
+      due.push(...items.slice(0, limit));
+      if (fresh.length === 0) this.carried.set(endpoint, { readAt: now.getTime(), items: [] });
+      this.carried.get(endpoint)!.items = items.slice(limit);
+    }
+    return sortDue(due).slice(0, limit);
+  }
+
+  private async dueOf(endpoint: string, now: Date, limit: number) {
+    let cursor = this.dueCursors.get(endpoint);
+    if (!cursor) {
+      cursor = new DueBucketCursor({ sweepEveryMs: 300_000, lateBuckets: 1 });
+      this.dueCursors.set(endpoint, cursor);
+    }
+    const buckets = await cursor.plan(now, async () => {
+      // Deliveries queued by code older than `dueBucket`: due from now on (sent once due).
+      await this.deliveries.updateMany(
+        { endpoint, status: 'pending', dueBucket: { $exists: false } },
+        { $set: { dueBucket: dueBucketOf(now) } },
+      );
+      const found = await this.deliveries.distinct('dueBucket', { endpoint, status: 'pending' });
+      return found.filter((b): b is number => typeof b === 'number');
+    });
+    const due: LeanWebhookDelivery[] = [];
+    for (const dueBucket of buckets) {
+      if (due.length >= limit) break;
+      const pending = await this.deliveries
+        .find({ endpoint, status: 'pending', dueBucket })
+        .lean<LeanWebhookDelivery[]>();
+      cursor.read(dueBucket, pending.length > 0);
+      due.push(...pending.filter((d) => d.nextAttemptAt.getTime() <= now.getTime()));
+    }
+    return due;
   }
 
   /**
@@ -217,9 +271,10 @@ export class WebhookDeliveriesService {
     if (earlier.length === 0) return false;
     const blockerDue = Math.min(...earlier.map((p) => p.nextAttemptAt.getTime()));
     if (blockerDue > delivery.nextAttemptAt.getTime()) {
+      const nextAttemptAt = new Date(blockerDue);
       await this.deliveries.updateOne(
         { _id: delivery._id, status: 'pending' },
-        { $set: { nextAttemptAt: new Date(blockerDue) } },
+        { $set: { nextAttemptAt, dueBucket: dueBucketOf(nextAttemptAt) } },
       );
     }
     return true;
@@ -258,6 +313,7 @@ export class WebhookDeliveriesService {
           status: outcome === 'sent' ? 'succeeded' : outcome === 'dead' ? 'dead' : 'pending',
           attempts,
           nextAttemptAt,
+          dueBucket: dueBucketOf(nextAttemptAt),
           lastAttemptAt: at,
           lastResponseStatus: result.responseStatus,
           lastResponseBody: result.responseBody,

@@ -22,18 +22,33 @@ export class WebhookDeliveryLeases {
     @InjectModel(WebhookDeliveryLease.name) private readonly leases: Model<WebhookDeliveryLease>,
   ) {}
 
+  /**
+   * Claims an attempt: the first claim inserts takeover 0 straight away (one write); only when
+   * that collides are the attempt's leases read, to take over an expired one.
+   */
   async claim(
     owner: string,
     deliveryId: string,
     attempt: number,
     leaseMs: number,
   ): Promise<AttemptLease | null> {
-    const now = Date.now();
+    const first = await this.insert(owner, deliveryId, attempt, 0, leaseMs);
+    if (first) return first;
     const existing = await this.leases
       .find({ delivery: deliveryId, attempt })
       .lean<WebhookDeliveryLease[]>();
-    if (existing.some((l) => l.expiresAt.getTime() > now)) return null;
-    const takeover = existing.length === 0 ? 0 : Math.max(...existing.map((l) => l.takeover)) + 1;
+    if (existing.some((l) => l.expiresAt.getTime() > Date.now())) return null;
+    const takeover = Math.max(0, ...existing.map((l) => l.takeover)) + 1;
+    return this.insert(owner, deliveryId, attempt, takeover, leaseMs);
+  }
+
+  private async insert(
+    owner: string,
+    deliveryId: string,
+    attempt: number,
+    takeover: number,
+    leaseMs: number,
+  ): Promise<AttemptLease | null> {
     const key = `${deliveryId}:${attempt}:${takeover}`;
     try {
       await this.leases.collection.insertOne({
@@ -42,7 +57,7 @@ export class WebhookDeliveryLeases {
         attempt,
         takeover,
         owner,
-        expiresAt: new Date(now + leaseMs),
+        expiresAt: new Date(Date.now() + leaseMs),
       } as unknown as mongo.Document);
     } catch (error) {
       if (error instanceof mongo.MongoServerError && error.code === DUPLICATE_KEY) return null;

@@ -191,7 +191,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         { allowPrivate: cfg.allowPrivateTargets, timeoutMs: cfg.timeoutMs },
       );
       const outcome = await this.deliveries.recordAttempt(delivery, result, at);
-      if (result.ok) await this.endpoints.recordSuccess(delivery.endpoint, at);
+      if (result.ok) await this.endpoints.recordSuccess(endpoint, at);
       else await this.endpoints.recordFailure(endpoint, at);
       this.counters.add('webhooks', outcome === 'retry' ? 'retried' : outcome);
       if (outcome === 'dead') {

@@ -152,10 +152,15 @@ export class WebhookEndpointsService {
     return { ...updated, secret };
   }
 
-  /** A delivery reached the endpoint: it is healthy again. */
-  async recordSuccess(id: string, at: Date): Promise<void> {
+  /**
+   * A delivery reached the endpoint: it is healthy again. A healthy endpoint's `lastSuccessAt`
+   * is rewritten at most once a second (not once per delivery under load).
+   */
+  async recordSuccess(endpoint: LeanWebhookEndpoint, at: Date): Promise<void> {
+    const last = endpoint.lastSuccessAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+    if (!endpoint.failingSince && at.getTime() - last < 1_000) return;
     await this.endpoints.updateOne(
-      { _id: id },
+      { _id: endpoint._id },
       { $set: { failingSince: null, lastSuccessAt: at } },
     );
   }

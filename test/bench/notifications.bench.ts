@@ -9,6 +9,7 @@
  *
  *   npm run bench:notifications
  *   BENCH_CHANGES=200 npm run bench:notifications        (a quick sanity run)
+ *   BENCH_QUERY_STATS=1 ...   (also prints the app's query time by shape and PostgreSQL scans)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,8 @@ import { OrderStatus, StatusChangeSource } from '../../src/orders/order-status.j
 import { OrdersService } from '../../src/orders/orders.service.js';
 import { createAdmin } from '../support/auth.js';
 import { percentile, round, seedOrders, seedUsers } from '../support/bench-seed.js';
+import { scanStats } from '../support/pg-scan-stats.js';
+import { installQueryTiming, queryTimings } from '../support/query-timing.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -26,6 +29,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const CUSTOMERS = Math.min(1_000, CHANGES);
 /** Give up waiting for deliveries after this long. */
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 30 * 60_000);
+const QUERY_STATS = Boolean(process.env.BENCH_QUERY_STATS);
 
 interface ChannelResult {
   channel: string;
@@ -45,6 +49,7 @@ describe('notifications benchmark', () => {
   beforeAll(async () => {
     sink = await startDevMailSink({ port: 0, limit: CHANGES * 2 });
     receiver = await WebhookReceiver.start();
+    if (QUERY_STATS) installQueryTiming();
     t = await createTestApp({
       env: {
         LOG_LEVEL: 'warn',
@@ -98,8 +103,14 @@ describe('notifications benchmark', () => {
     const deadline = Date.now() + BUDGET_MS;
     const emailCount = () => sink.messages().length;
     const hookCount = () => receiver.accepted.length;
+    let reportAt = Date.now() + 15_000;
     while ((emailCount() < CHANGES || hookCount() < CHANGES) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 250));
+      if (Date.now() >= reportAt) {
+        reportAt += 15_000;
+        const s = Math.round((Date.now() - started) / 1000);
+        console.log(`${s} s: ${emailCount()} emails, ${hookCount()} webhooks of ${CHANGES}`);
+      }
     }
     // Anything extra would be a duplicate: give it a moment to show up.
     await new Promise((r) => setTimeout(r, 2_000));
@@ -142,8 +153,12 @@ describe('notifications benchmark', () => {
       results,
       at: new Date().toISOString(),
     };
+    if (QUERY_STATS) {
+      console.table(queryTimings());
+      console.table(await scanStats(t.databaseName));
+    }
     console.table(results);
-    console.log(`changes made at ${report.changesPerSecond}/s`);
+    console.log(`changes made at ${report.changesPerSecond}/s (${changesDoneMs} ms)`);
     const out = path.resolve('.cache/bench');
     mkdirSync(out, { recursive: true });
     writeFileSync(path.join(out, 'notifications.json'), JSON.stringify(report, null, 2));

@@ -45,6 +45,13 @@ export const INTENTIONAL_SCANS: Array<{
     reason: 'boot-time backfill of summaries stored before `rev` existed (once; a no-op after)',
   },
   {
+    collection: 'outbox',
+    method: 'distinct',
+    filterKeys: [],
+    reason:
+      'boot-time backfill of the outbox bucket directory, only while it is empty and the outbox is not',
+  },
+  {
     collection: 'products',
     method: 'countDocuments',
     filterKeys: ['$or'],

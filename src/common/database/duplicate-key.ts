@@ -11,3 +11,15 @@ export const DUPLICATE_KEY_CODE = 11000;
 export function isDuplicateKeyError(error: unknown): boolean {
   return error instanceof mongo.MongoServerError && error.code === DUPLICATE_KEY_CODE;
 }
+
+/**
+ * For an unordered `insertMany` that failed: how many of `attempted` documents were inserted,
+ * when every failure was a duplicate key (the rest were stored anyway). Rethrows anything else.
+ */
+export function insertedDespiteDuplicates(error: unknown, attempted: number): number {
+  if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
+  const raw: unknown = error.writeErrors;
+  const failures = (Array.isArray(raw) ? raw : [raw]) as Array<{ code?: number }>;
+  if (failures.some((f) => f.code !== DUPLICATE_KEY_CODE)) throw error;
+  return attempted - failures.length;
+}

@@ -51,6 +51,10 @@ export class EmailMessageDoc {
   @Prop({ required: true })
   nextAttemptAt: Date;
 
+  /** `nextAttemptAt`'s 10-second bucket: the sender reads due messages by it (see due-buckets.ts). */
+  @Prop({ required: true })
+  dueBucket: number;
+
   @Prop({ type: String, default: null })
   lastError: string | null;
 
@@ -68,7 +72,10 @@ export class EmailMessageDoc {
 }
 
 export const EmailMessageSchema = SchemaFactory.createForClass(EmailMessageDoc);
-// The sender's due messages (status equality) and the admin list by status, newest first.
+// The sender's due messages, by due bucket (equality filters only). The bucket leads: on
+// FerretDB's PostgreSQL only a leading key gets a GIN twin, and `pending` matches the backlog.
+EmailMessageSchema.index({ dueBucket: 1, status: 1 });
+// The admin list by status, newest first.
 EmailMessageSchema.index({ status: 1, createdAt: -1, _id: -1 });
 // The admin list of one order's emails, newest first.
 EmailMessageSchema.index({ orderNumber: 1, createdAt: -1, _id: -1 });

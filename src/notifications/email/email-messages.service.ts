@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, mongo } from 'mongoose';
+import { Model } from 'mongoose';
+import { insertedDespiteDuplicates } from '../../common/database/duplicate-key.js';
 import { type Page, skipFor } from '../../common/pagination/pagination.js';
+import { dueBucketOf } from '../../common/queue/due-buckets.js';
 import { EmailMessageNotFoundError, EmailNotRetryableError } from '../notifications.errors.js';
 import type { OutboxRecord } from '../outbox/outbox-record.js';
 import { EmailMessageDoc, EmailStatus } from './email-message.schema.js';
@@ -16,30 +18,36 @@ export class EmailMessages {
     @InjectModel(EmailMessageDoc.name) private readonly messages: Model<EmailMessageDoc>,
   ) {}
 
-  /** Creates the message for a milestone record once; false when it already existed. */
+  /**
+   * Creates the message for each milestone record once (one insert for the batch; a record
+   * seen again, after a restart or by another instance, collides on `_id` and is skipped).
+   * Returns how many were new.
+   */
   async enqueue(
-    record: OutboxRecord,
-    milestone: EmailMilestone,
+    items: Array<{ record: OutboxRecord; milestone: EmailMilestone }>,
     attemptLimit: number,
-  ): Promise<boolean> {
+  ): Promise<number> {
+    if (items.length === 0) return 0;
+    const now = new Date();
+    const docs = items.map(({ record, milestone }) => ({
+      _id: `email:${record.key}`,
+      outboxKey: record.key,
+      outboxPosition: record.position,
+      milestone,
+      orderId: record.orderId,
+      orderNumber: record.orderNumber,
+      userId: record.userId,
+      status: EmailStatus.Pending,
+      attempts: 0,
+      attemptLimit,
+      nextAttemptAt: now,
+      dueBucket: dueBucketOf(now),
+    }));
     try {
-      await this.messages.create({
-        _id: `email:${record.key}`,
-        outboxKey: record.key,
-        outboxPosition: record.position,
-        milestone,
-        orderId: record.orderId,
-        orderNumber: record.orderNumber,
-        userId: record.userId,
-        status: EmailStatus.Pending,
-        attempts: 0,
-        attemptLimit,
-        nextAttemptAt: new Date(),
-      });
-      return true;
+      const inserted = await this.messages.insertMany(docs, { ordered: false });
+      return inserted.length;
     } catch (error) {
-      if (error instanceof mongo.MongoServerError && error.code === 11000) return false;
-      throw error;
+      return insertedDespiteDuplicates(error, docs.length);
     }
   }
 
@@ -71,6 +79,7 @@ export class EmailMessages {
     if (message.status !== EmailStatus.Dead) {
       throw new EmailNotRetryableError(id, message.status);
     }
+    const now = new Date();
     const updated = await this.messages
       .findOneAndUpdate(
         { _id: id, status: EmailStatus.Dead },
@@ -78,7 +87,8 @@ export class EmailMessages {
           $set: {
             status: EmailStatus.Pending,
             attemptLimit: message.attempts + moreAttempts,
-            nextAttemptAt: new Date(),
+            nextAttemptAt: now,
+            dueBucket: dueBucketOf(now),
             lastError: null,
           },
         },

@@ -29,9 +29,10 @@ export class EmailOutboxConsumer implements OnModuleInit {
   }
 
   async handle(records: OutboxRecord[]): Promise<void> {
-    for (const record of records) {
+    const items = records.flatMap((record) => {
       const milestone = emailMilestoneOf(record);
-      if (milestone) await this.messages.enqueue(record, milestone, this.attemptLimit);
-    }
+      return milestone ? [{ record, milestone }] : [];
+    });
+    await this.messages.enqueue(items, this.attemptLimit);
   }
 }

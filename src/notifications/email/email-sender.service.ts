@@ -5,6 +5,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
 import { errorMessage } from '../../common/errors/error-message.js';
+import { DueBucketCursor, dueBucketOf } from '../../common/queue/due-buckets.js';
 import type { AllConfig } from '../../config/index.js';
 import { OrderNotFoundError } from '../../orders/orders.errors.js';
 import { OrdersService } from '../../orders/orders.service.js';
@@ -38,6 +39,7 @@ export class EmailSender implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly logger = new Logger(EmailSender.name);
   private readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly settings: AllConfig['notifications']['email'];
+  private readonly dueCursor = new DueBucketCursor({ sweepEveryMs: 300_000, lateBuckets: 1 });
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
   private stopped = false;
@@ -89,11 +91,7 @@ export class EmailSender implements OnApplicationBootstrap, OnApplicationShutdow
   private async sendDue(): Promise<BatchCounts> {
     const started = Date.now();
     const counts: BatchCounts = { sent: 0, retried: 0, dead: 0, skipped: 0 };
-    const now = new Date();
-    const due = (await this.messages.find({ status: EmailStatus.Pending }).lean<Message[]>())
-      .filter((m) => m.nextAttemptAt.getTime() <= now.getTime())
-      .sort((a, b) => a.outboxPosition.localeCompare(b.outboxPosition))
-      .slice(0, this.settings.concurrency * 25);
+    const due = await this.findDue(new Date(), this.settings.concurrency * 25);
     if (due.length === 0) return counts;
 
     let next = 0;
@@ -115,6 +113,33 @@ export class EmailSender implements OnApplicationBootstrap, OnApplicationShutdow
       );
     }
     return counts;
+  }
+
+  /** Due messages, oldest bucket first and in feed order within one, read bucket by bucket. */
+  private async findDue(now: Date, limit: number): Promise<Message[]> {
+    const buckets = await this.dueCursor.plan(now, async () => {
+      // Messages queued by code older than `dueBucket`: due from now on (sent once due).
+      await this.messages.updateMany(
+        { status: EmailStatus.Pending, dueBucket: { $exists: false } },
+        { $set: { dueBucket: dueBucketOf(now) } },
+      );
+      const found = await this.messages.distinct('dueBucket', { status: EmailStatus.Pending });
+      return found.filter((b): b is number => typeof b === 'number');
+    });
+    const due: Message[] = [];
+    for (const dueBucket of buckets) {
+      if (due.length >= limit) break;
+      const pending = await this.messages
+        .find({ status: EmailStatus.Pending, dueBucket })
+        .lean<Message[]>();
+      this.dueCursor.read(dueBucket, pending.length > 0);
+      due.push(
+        ...pending
+          .filter((m) => m.nextAttemptAt.getTime() <= now.getTime())
+          .sort((a, b) => a.outboxPosition.localeCompare(b.outboxPosition)),
+      );
+    }
+    return due.slice(0, limit);
   }
 
   /** One attempt at one message, under its lease; null when another instance has it. */
@@ -180,9 +205,12 @@ export class EmailSender implements OnApplicationBootstrap, OnApplicationShutdow
       return 'dead';
     }
     const delay = emailRetryDelayMs(attempts, this.settings.retryBaseMs);
+    const nextAttemptAt = new Date(Date.now() + delay);
     await this.messages.updateOne(
       { _id: message._id, attempts: message.attempts },
-      { $set: { attempts, lastError: reason, nextAttemptAt: new Date(Date.now() + delay) } },
+      {
+        $set: { attempts, lastError: reason, nextAttemptAt, dueBucket: dueBucketOf(nextAttemptAt) },
+      },
     );
     return 'retried';
   }

@@ -19,15 +19,15 @@ export interface DurableOutboxConsumer {
   handle(records: OutboxRecord[]): Promise<void>;
 }
 
-/** Reads past this many records per poll; the rest comes on the next one. */
+/** A consumer catching up reads whole buckets until it has at least this many records. */
 const BATCH = 500;
-/** Within this many buckets of now the feed reads by bucket (pushed down by FerretDB). */
-const RECENT_BUCKETS = 12;
 /**
  * How far behind its cursor the feed keeps looking for records that became visible late (an
  * insert slower than the stability horizon): those are still handed out, once.
  */
 const LATE_WINDOW_MS = 15_000;
+/** The late window is re-read at most this often (each poll reads only from the cursors on). */
+const LATE_CHECK_EVERY_MS = 1_000;
 
 /** Positions handed to one reader recently, to hand out late records once and only once. */
 class RecentPositions {
@@ -62,14 +62,11 @@ class RecentPositions {
 export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxFeed.name);
   private readonly subject = new Subject<OutboxRecord>();
-  private readonly consumers: Array<{
-    consumer: DurableOutboxConsumer;
-    position: string;
-    recent: RecentPositions;
-  }> = [];
+  private readonly consumers: ConsumerState[] = [];
   private readonly liveRecent = new RecentPositions();
   private readonly settings: AllConfig['notifications']['outbox'];
   private liveFrom = positionAt(0);
+  private liveLateCheckAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private stopped = false;
@@ -94,10 +91,18 @@ export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Register in `onModuleInit` (before the feed starts at bootstrap). */
   registerConsumer(consumer: DurableOutboxConsumer): void {
-    this.consumers.push({ consumer, position: positionAt(0), recent: new RecentPositions() });
+    this.consumers.push({
+      consumer,
+      position: positionAt(0),
+      recent: new RecentPositions(),
+      lateCheckAt: 0,
+      round: null,
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    const backfilled = await this.outbox.backfillDirectory();
+    if (backfilled > 0) this.logger.warn(`Outbox: ${backfilled} bucket(s) added to the directory`);
     this.liveFrom = this.horizon();
     for (const entry of this.consumers) {
       entry.position =
@@ -112,14 +117,23 @@ export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.polling;
+    await this.roundsDone();
     this.subject.complete();
   }
 
-  /** Reads and hands out what is new now (tests and benches call it to skip the wait). */
+  /**
+   * Reads and hands out what is new now, and waits for the durable consumers' rounds (tests and
+   * benches call it to skip the wait).
+   */
   async poll(): Promise<void> {
     while (this.polling) await this.polling;
     this.polling = this.readOnce().finally(() => (this.polling = null));
-    return this.polling;
+    await this.polling;
+    await this.roundsDone();
+  }
+
+  private async roundsDone(): Promise<void> {
+    for (const entry of this.consumers) if (entry.round) await entry.round;
   }
 
   private schedule(): void {
@@ -136,35 +150,41 @@ export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown
     return positionAt(Date.now() - this.settings.stabilityMs);
   }
 
+  /**
+   * One poll: reads the recent buckets once (from the live cursor and the cursors of durable
+   * consumers that are close behind; the late window only once a second), hands live
+   * subscribers their records, and starts a round for each durable consumer that is idle. A
+   * round runs on its own, so a slow consumer delays neither live streams nor the others, and
+   * a consumer far behind catches up by itself, by bucket, without widening everyone's reads.
+   */
   private async readOnce(): Promise<void> {
+    const now = Date.now();
     const horizon = this.horizon();
-    const floorMs = Date.now() - this.settings.stabilityMs - LATE_WINDOW_MS;
+    const floorMs = now - this.settings.stabilityMs - LATE_WINDOW_MS;
     const floor = positionAt(floorMs);
-    const from = this.consumers.reduce(
-      (min, c) => (c.position < min ? c.position : min),
-      this.liveFrom < floor ? this.liveFrom : floor,
+    // Each reader looks behind its cursor for late records at most once a second.
+    const lateDue = (checkedAt: number) => now - checkedAt >= LATE_CHECK_EVERY_MS;
+    const idle = this.consumers.filter((c) => !c.round);
+    const catchingUp = (c: ConsumerState) =>
+      bucketOf(timeOfPosition(c.position)) < bucketOf(floorMs);
+    const inWindow = idle.filter((c) => !catchingUp(c));
+    const anyLate = lateDue(this.liveLateCheckAt) || inWindow.some((c) => lateDue(c.lateCheckAt));
+    const from = [this.liveFrom, ...inWindow.map((c) => c.position)].reduce(
+      (min, p) => (p < min ? p : min),
+      anyLate || this.liveFrom < floor ? floor : this.liveFrom,
     );
-    const records = await this.read(from, horizon);
-    // New past the cursor, or late (behind it, within the window, never handed out).
-    const wanted = (cursor: string, recent: RecentPositions) =>
-      records.filter((r) => r.position > cursor || (r.position > floor && !recent.has(r.position)));
-    for (const entry of this.consumers) {
-      const mine = wanted(entry.position, entry.recent);
-      if (mine.length === 0) continue;
-      try {
-        await entry.consumer.handle(mine);
-        for (const r of mine) entry.recent.add(r.position);
-        const last = mine.reduce((max, r) => (r.position > max ? r.position : max), entry.position);
-        entry.position = last;
-        await this.outbox.saveCheckpoint(entry.consumer.name, entry.position);
-      } catch (error) {
-        this.logger.error(
-          `Outbox consumer ${entry.consumer.name} failed; retrying from ${entry.position}: ${errorMessage(error)}`,
-        );
-      }
-      entry.recent.prune(floorMs);
-    }
-    for (const record of wanted(this.liveFrom, this.liveRecent)) {
+    const records = await this.readWindow(from, horizon);
+    // New past the cursor, or (on a late check) behind it, in the window, never handed out.
+    const wanted = (cursor: string, recent: RecentPositions, checkedAt: number) => {
+      const late = lateDue(checkedAt) ? floor : horizon;
+      return records.filter(
+        (r) => r.position > cursor || (r.position > late && !recent.has(r.position)),
+      );
+    };
+
+    const forLive = wanted(this.liveFrom, this.liveRecent, this.liveLateCheckAt);
+    if (lateDue(this.liveLateCheckAt)) this.liveLateCheckAt = now;
+    for (const record of forLive) {
       this.liveRecent.add(record.position);
       if (record.position > this.liveFrom) this.liveFrom = record.position;
       else this.logger.warn(`Outbox record ${record.position} became visible late; sent now`);
@@ -174,18 +194,77 @@ export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown
     this.liveRecent.prune(floorMs);
     // Everything before the horizon has been seen by live subscribers.
     if (horizon > this.liveFrom) this.liveFrom = horizon;
+
+    for (const entry of idle) {
+      let work: Promise<void>;
+      if (catchingUp(entry)) {
+        work = this.catchUp(entry, horizon);
+      } else {
+        work = this.deliver(entry, wanted(entry.position, entry.recent, entry.lateCheckAt));
+        if (lateDue(entry.lateCheckAt)) entry.lateCheckAt = now;
+      }
+      entry.round = work
+        .then(() => entry.recent.prune(floorMs))
+        .catch((error: unknown) =>
+          this.logger.error(
+            `Outbox consumer ${entry.consumer.name} failed; retrying from ${entry.position}: ${errorMessage(error)}`,
+          ),
+        )
+        .finally(() => (entry.round = null));
+    }
   }
 
-  private async read(after: string, before: string): Promise<OutboxRecord[]> {
-    const fromBucket = bucketOf(timeOfPosition(after));
-    const toBucket = bucketOf(timeOfPosition(before));
-    if (toBucket - fromBucket > RECENT_BUCKETS) {
-      return this.outbox.readRange(after, before, BATCH);
+  /**
+   * Hands records to a consumer and moves its checkpoint past them (or to `upTo`, when nothing
+   * before it can be missing).
+   */
+  private async deliver(entry: ConsumerState, records: OutboxRecord[], upTo?: string) {
+    if (records.length > 0) await entry.consumer.handle(records);
+    for (const r of records) entry.recent.add(r.position);
+    const last = records.reduce((max, r) => (r.position > max ? r.position : max), upTo ?? '');
+    if (last <= entry.position) return;
+    entry.position = last;
+    await this.outbox.saveCheckpoint(entry.consumer.name, entry.position);
+  }
+
+  /**
+   * A consumer behind the recent window reads forward from its checkpoint, non-empty bucket by
+   * non-empty bucket (equality reads, one directory read per hour of a gap), whole buckets
+   * until it has a batch, in exact feed order, up to the horizon.
+   */
+  private async catchUp(entry: ConsumerState, horizon: string): Promise<void> {
+    const fromBucket = bucketOf(timeOfPosition(entry.position));
+    const toBucket = bucketOf(timeOfPosition(horizon));
+    const batch: OutboxRecord[] = [];
+    let exhausted = true;
+    for await (const bucket of this.outbox.nonEmptyBuckets(fromBucket, toBucket)) {
+      const records = await this.outbox.readBucket(bucket);
+      batch.push(...records.filter((r) => r.position > entry.position && r.position < horizon));
+      if (batch.length >= BATCH) {
+        exhausted = false;
+        break;
+      }
     }
+    // Read up to the horizon: nothing before it is missing (gaps are skipped for good).
+    await this.deliver(entry, batch, exhausted ? horizon : undefined);
+  }
+
+  /** Records with `after < position < before`, by bucket (equality filters FerretDB pushes down). */
+  private async readWindow(after: string, before: string): Promise<OutboxRecord[]> {
     const buckets: number[] = [];
-    for (let b = fromBucket; b <= toBucket; b++) buckets.push(b);
+    const toBucket = bucketOf(timeOfPosition(before));
+    for (let b = bucketOf(timeOfPosition(after)); b <= toBucket; b++) buckets.push(b);
     const records = await this.outbox.readBuckets(buckets);
-    // All of them: the window is a few buckets, and late records sit among handled ones.
     return records.filter((r) => r.position > after && r.position < before);
   }
+}
+
+interface ConsumerState {
+  consumer: DurableOutboxConsumer;
+  position: string;
+  recent: RecentPositions;
+  /** When it last looked behind its cursor for late records. */
+  lateCheckAt: number;
+  /** The consumer's round in progress, if any. */
+  round: Promise<void> | null;
 }

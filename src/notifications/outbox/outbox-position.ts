@@ -43,3 +43,10 @@ export const BUCKET_MS = 10_000;
 export function bucketOf(ms: number): number {
   return Math.floor(ms / BUCKET_MS);
 }
+
+/** Buckets per hour: the outbox bucket directory is read one hour at a time. */
+export const BUCKETS_PER_HOUR = 3_600_000 / BUCKET_MS;
+
+export function hourOfBucket(bucket: number): number {
+  return Math.floor(bucket / BUCKETS_PER_HOUR);
+}

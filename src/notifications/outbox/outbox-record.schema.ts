@@ -53,6 +53,26 @@ OutboxRecordSchema.index({ bucket: 1 });
 OutboxRecordSchema.index({ orderId: 1 });
 OutboxRecordSchema.index({ userId: 1 });
 
+/**
+ * The directory of non-empty buckets: one document per 10-second bucket that holds at least one
+ * record, inserted (by whoever appends first; a duplicate insert is ignored) BEFORE the bucket's
+ * first record, so a visible record always has a visible marker. A consumer catching up walks
+ * these, one `{hour}` equality read per hour of its gap, instead of every empty bucket.
+ */
+@Schema({ collection: 'outbox_buckets', versionKey: false })
+export class OutboxBucketDoc {
+  /** The bucket number (epoch ms / 10,000). */
+  @Prop({ type: Number, required: true })
+  _id: number;
+
+  /** The bucket's hour (bucket / 360): what catch-up and pruning read by. */
+  @Prop({ required: true })
+  hour: number;
+}
+
+export const OutboxBucketSchema = SchemaFactory.createForClass(OutboxBucketDoc);
+OutboxBucketSchema.index({ hour: 1 });
+
 /** Where a durable consumer (email sender, webhook dispatcher) got to in the feed. */
 @Schema({ collection: 'outbox_checkpoints', versionKey: false })
 export class OutboxCheckpointDoc {

@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo, trusted } from 'mongoose';
+import { insertedDespiteDuplicates } from '../../common/database/duplicate-key.js';
 import type { OutboxEntry } from '../../common/outbox/outbox-entry.js';
 import type { OutboxRecord } from './outbox-record.js';
-import { OutboxCheckpointDoc, OutboxRecordDoc } from './outbox-record.schema.js';
-import { bucketOf, nextPosition, positionAt, timeOfPosition } from './outbox-position.js';
+import { OutboxBucketDoc, OutboxCheckpointDoc, OutboxRecordDoc } from './outbox-record.schema.js';
+import { bucketOf, hourOfBucket, nextPosition, timeOfPosition } from './outbox-position.js';
 
 function isDuplicateKey(error: unknown): boolean {
   return error instanceof mongo.MongoServerError && error.code === 11000;
 }
+
+const byPosition = (a: OutboxRecord, b: OutboxRecord) =>
+  a.position < b.position ? -1 : a.position > b.position ? 1 : 0;
 
 function toRecord(doc: OutboxRecordDoc): OutboxRecord {
   return {
@@ -28,10 +32,14 @@ function toRecord(doc: OutboxRecordDoc): OutboxRecord {
 /** The `outbox` collection: storing relayed changes and reading them back in feed order. */
 @Injectable()
 export class OutboxService {
+  /** The last bucket this process made sure has its directory marker. */
+  private markedBucket = -1;
+
   constructor(
     @InjectModel(OutboxRecordDoc.name) private readonly records: Model<OutboxRecordDoc>,
     @InjectModel(OutboxCheckpointDoc.name)
     private readonly checkpoints: Model<OutboxCheckpointDoc>,
+    @InjectModel(OutboxBucketDoc.name) private readonly buckets: Model<OutboxBucketDoc>,
   ) {}
 
   /**
@@ -44,13 +52,10 @@ export class OutboxService {
     for (const entry of entries) {
       const now = Date.now();
       const position = nextPosition(now);
+      const bucket = bucketOf(timeOfPosition(position));
+      await this.markBucket(bucket);
       try {
-        await this.records.create({
-          _id: position,
-          ...entry,
-          relayedAt: new Date(now),
-          bucket: bucketOf(timeOfPosition(position)),
-        });
+        await this.records.create({ _id: position, ...entry, relayedAt: new Date(now), bucket });
         stored += 1;
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
@@ -60,27 +65,84 @@ export class OutboxService {
   }
 
   /**
-   * Records after `after` (exclusive) and before `before` (exclusive), oldest first. Used for
-   * replay and catch-up; the live feed uses `readMinutes`.
+   * Records the bucket in the directory before its first record is stored (positions only grow
+   * within a process, so one marker insert per bucket and process; another instance's marker
+   * for the same bucket makes the insert a harmless duplicate).
    */
-  async readRange(after: string, before: string, limit: number): Promise<OutboxRecord[]> {
-    const docs = await this.records
-      .find({ _id: trusted({ $gt: after, $lt: before }) })
-      .sort({ _id: 1 })
-      .limit(limit)
-      .lean<OutboxRecordDoc[]>();
-    return docs.map(toRecord);
+  private async markBucket(bucket: number): Promise<void> {
+    if (bucket <= this.markedBucket) return;
+    try {
+      await this.buckets.create({ _id: bucket, hour: hourOfBucket(bucket) });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    this.markedBucket = Math.max(this.markedBucket, bucket);
   }
 
-  /** Records in the given 10-second buckets (equality filters FerretDB pushes down). */
+  /**
+   * Fills the bucket directory for records stored by code older than it (once: when the
+   * directory is empty and the outbox is not). Reads every record's bucket a single time.
+   */
+  async backfillDirectory(): Promise<number> {
+    if ((await this.buckets.estimatedDocumentCount()) > 0) return 0;
+    if ((await this.records.estimatedDocumentCount()) === 0) return 0;
+    const found = await this.records.distinct('bucket', {});
+    const buckets = found.filter((b): b is number => typeof b === 'number');
+    if (buckets.length === 0) return 0;
+    try {
+      await this.buckets.insertMany(
+        buckets.map((b) => ({ _id: b, hour: hourOfBucket(b) })),
+        { ordered: false },
+      );
+    } catch (error) {
+      // Another instance filling it at the same time.
+      insertedDespiteDuplicates(error, buckets.length);
+    }
+    return buckets.length;
+  }
+
+  /** Records of one 10-second bucket, oldest first (an equality filter FerretDB pushes down). */
+  async readBucket(bucket: number): Promise<OutboxRecord[]> {
+    const docs = await this.records.find({ bucket }).lean<OutboxRecordDoc[]>();
+    return docs.map(toRecord).sort(byPosition);
+  }
+
+  /** Records in the given 10-second buckets, oldest first. */
   async readBuckets(buckets: number[]): Promise<OutboxRecord[]> {
-    const batches = await Promise.all(
-      buckets.map((bucket) => this.records.find({ bucket }).lean<OutboxRecordDoc[]>()),
-    );
-    return batches
-      .flat()
-      .map(toRecord)
-      .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+    const batches = await Promise.all(buckets.map((bucket) => this.readBucket(bucket)));
+    return batches.flat().sort(byPosition);
+  }
+
+  /**
+   * Records after `after` and before `before` (both exclusive), oldest first, at most `limit`:
+   * replay of the whole feed. Reads the directory's non-empty buckets in order (equality reads;
+   * a range over the collection would make FerretDB decode every record).
+   */
+  async readRange(after: string, before: string, limit: number): Promise<OutboxRecord[]> {
+    const found: OutboxRecord[] = [];
+    const from = bucketOf(timeOfPosition(after));
+    const to = bucketOf(timeOfPosition(before));
+    for await (const bucket of this.nonEmptyBuckets(from, to)) {
+      const records = await this.readBucket(bucket);
+      found.push(...records.filter((r) => r.position > after && r.position < before));
+      if (found.length >= limit) break;
+    }
+    return found.slice(0, limit);
+  }
+
+  /**
+   * The non-empty buckets from `from` to `to` (inclusive), oldest first, from the directory:
+   * one read per hour of the span, however many buckets in it are empty.
+   */
+  async *nonEmptyBuckets(from: number, to: number): AsyncGenerator<number> {
+    for (let hour = hourOfBucket(from); hour <= hourOfBucket(to); hour++) {
+      const markers = await this.buckets.find({ hour }).lean<OutboxBucketDoc[]>();
+      const inRange = markers
+        .map((m) => m._id)
+        .filter((b) => b >= from && b <= to)
+        .sort((a, b) => a - b);
+      yield* inRange;
+    }
   }
 
   /**
@@ -120,11 +182,20 @@ export class OutboxService {
     );
   }
 
-  /** Deletes records stored before `before` (retention; there are no TTL indexes on FerretDB). */
+  /**
+   * Deletes the buckets (records and directory marker) that ended before `before` (retention;
+   * there are no TTL indexes on FerretDB). Walks the directory, so every delete is an equality.
+   */
   async prune(before: Date): Promise<number> {
-    const result = await this.records.deleteMany({
-      _id: trusted({ $lt: positionAt(before.getTime()) }),
-    });
-    return result.deletedCount;
+    const cutoff = bucketOf(before.getTime());
+    const expired = await this.buckets
+      .find({ _id: trusted({ $lt: cutoff }) })
+      .lean<OutboxBucketDoc[]>();
+    let deleted = 0;
+    for (const { _id: bucket } of expired.sort((a, b) => a._id - b._id)) {
+      deleted += (await this.records.deleteMany({ bucket })).deletedCount;
+      await this.buckets.deleteOne({ _id: bucket });
+    }
+    return deleted;
   }
 }

@@ -60,6 +60,10 @@ export class WebhookDelivery {
   @Prop({ required: true })
   nextAttemptAt: Date;
 
+  /** `nextAttemptAt`'s 10-second bucket: the dispatcher reads due work by it (due-buckets.ts). */
+  @Prop({ required: true })
+  dueBucket: number;
+
   /** Past this, a failing delivery is dead (24 h after it was queued or replayed). */
   @Prop({ required: true })
   retryUntil: Date;
@@ -93,10 +97,13 @@ export class WebhookDelivery {
 
 export type LeanWebhookDelivery = WebhookDelivery & { _id: Types.ObjectId };
 export const WebhookDeliverySchema = SchemaFactory.createForClass(WebhookDelivery);
-// Due work in order (nextAttemptAt, then feed position), and one endpoint's pending deliveries
-// of one order (equality filters only).
-WebhookDeliverySchema.index({ status: 1, nextAttemptAt: 1, position: 1 });
-WebhookDeliverySchema.index({ endpoint: 1, orderId: 1, status: 1 });
+// An endpoint's due work, by due bucket, and one endpoint's pending deliveries of one order
+// (equality filters only; the bucket and the order lead: an endpoint or a status matches most
+// deliveries, and on FerretDB's PostgreSQL only a leading key gets a GIN twin index).
+WebhookDeliverySchema.index({ dueBucket: 1, endpoint: 1, status: 1 });
+WebhookDeliverySchema.index({ orderId: 1, endpoint: 1, status: 1 });
+// Retention: finished deliveries last touched before a date.
+WebhookDeliverySchema.index({ status: 1, updatedAt: 1 });
 // An endpoint's delivery log, newest first.
 WebhookDeliverySchema.index({ endpoint: 1, createdAt: -1, _id: -1 });
 
