@@ -16,7 +16,7 @@ export function uniqueEmail(prefix = 'user'): string {
 
 /** Registers a customer over HTTP and returns its token. */
 export async function registerCustomer(
-  t: TestApp,
+  t: Pick<TestApp, 'http'>,
   overrides: Partial<{
     email: string;
     password: string;
@@ -41,7 +41,7 @@ export async function registerCustomer(
  * An admin: registered as a customer, then promoted in the database (nobody can register as
  * admin). The same token works at once because the role is read on every request.
  */
-export async function createAdmin(t: TestApp): Promise<TestUser> {
+export async function createAdmin(t: Pick<TestApp, 'http' | 'db'>): Promise<TestUser> {
   const admin = await registerCustomer(t, {
     email: uniqueEmail('admin'),
     firstName: 'Ada',

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import {
   existsSync,
   mkdirSync,
@@ -145,6 +146,21 @@ export function spawnNode(args: string[], env: NodeJS.ProcessEnv = process.env):
         });
       }),
   };
+}
+
+/**
+ * A loopback TCP port free a moment ago, for a child service's PORT (the service logs the
+ * configured port, so `PORT=0` would leave a test unable to reach it).
+ */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** True while a process with this pid exists (signal 0 probes without signalling). */

@@ -5,7 +5,10 @@ import type { TestApp } from './test-app.js';
  * read-modify-write of the whole document, so a test that writes an order straight to the
  * database (or counts the app's queries) must not overlap the relay's own update of it.
  */
-export async function ordersOutboxSettled(t: TestApp, timeoutMs = 10_000): Promise<void> {
+export async function ordersOutboxSettled(
+  t: Pick<TestApp, 'db'>,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const pending = await t.db

@@ -20,7 +20,7 @@ export async function listen(t: TestApp): Promise<string> {
   return `http://127.0.0.1:${address.port}`;
 }
 
-export async function createProduct(t: TestApp, admin: TestUser): Promise<string> {
+export async function createProduct(t: Pick<TestApp, 'http'>, admin: TestUser): Promise<string> {
   const res = await t
     .http()
     .post('/api/products')
@@ -36,7 +36,7 @@ export async function createProduct(t: TestApp, admin: TestUser): Promise<string
 }
 
 export async function placeOrder(
-  t: TestApp,
+  t: Pick<TestApp, 'http'>,
   customer: TestUser,
   productId: string,
 ): Promise<OrderRef> {
