@@ -105,10 +105,12 @@ export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown
     if (backfilled > 0) this.logger.warn(`Outbox: ${backfilled} bucket(s) added to the directory`);
     this.liveFrom = this.horizon();
     for (const entry of this.consumers) {
-      entry.position =
-        (await this.outbox.checkpointOf(entry.consumer.name)) ??
-        // First run of this consumer: start with what happens from now on.
-        this.liveFrom;
+      const stored = await this.outbox.checkpointOf(entry.consumer.name);
+      entry.position = stored ?? this.liveFrom;
+      // First run of this consumer: it starts with what happens from now on, and that start is
+      // stored at once. Otherwise a process dying before the consumer's first record would leave
+      // the next one to start at its own "now", skipping what was relayed in between.
+      if (stored === null) await this.outbox.saveCheckpoint(entry.consumer.name, entry.position);
     }
     this.schedule();
   }
