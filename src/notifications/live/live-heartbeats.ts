@@ -7,13 +7,16 @@ export interface Beating {
   heartbeat(): void;
 }
 
-const TICK_MS = 1_000;
+/** Short enough that one tick writes to a few streams only (about 7 of 1,000 every 15 s). */
+const TICK_MS = 100;
 
 /**
  * One timer for the heartbeats of every open stream on this instance (not one per stream). The
- * streams are spread round-robin over LIVE_HEARTBEAT_SECONDS one-second slots and each tick
- * beats one slot, so every stream gets a heartbeat once per period and the writes are spread
- * over the period instead of all landing in one burst. The timer runs only while a stream is open.
+ * streams are spread round-robin over the period's 100 ms slots and each tick beats one slot,
+ * so every stream gets a heartbeat once per LIVE_HEARTBEAT_SECONDS and the writes are spread
+ * evenly over the period: streams opened together (one timer each would fire together) do not
+ * make one burst of writes that holds up the requests being served meanwhile. The timer runs
+ * only while a stream is open.
  */
 @Injectable()
 export class LiveHeartbeats implements OnModuleDestroy {
@@ -25,7 +28,8 @@ export class LiveHeartbeats implements OnModuleDestroy {
 
   constructor(config: ConfigService<AllConfig, true>) {
     const seconds = config.getOrThrow('notifications', { infer: true }).live.heartbeatSeconds;
-    this.slots = Array.from({ length: Math.max(1, Math.round(seconds)) }, () => new Set());
+    const slots = Math.max(1, Math.round((seconds * 1000) / TICK_MS));
+    this.slots = Array.from({ length: slots }, () => new Set());
   }
 
   /** Streams taking heartbeats. */
