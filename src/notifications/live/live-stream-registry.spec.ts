@@ -1,30 +1,17 @@
 import type { MessageEvent } from '@nestjs/common';
 import { Subject } from 'rxjs';
+import { outboxRecord } from '../../../test/support/outbox-records.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OutboxFeed } from '../outbox/outbox-feed.service.js';
-import { nextPosition } from '../outbox/outbox-position.js';
 import type { OutboxRecord } from '../outbox/outbox-record.js';
 import { LiveStreamRegistry } from './live-stream-registry.js';
 import { LiveStream, type LiveStreamScope } from './live-stream.js';
 
-function record(
+const record = (
   userId: string,
   orderId: string,
   type: OutboxRecord['type'] = 'order.status_changed',
-): OutboxRecord {
-  return {
-    position: nextPosition(),
-    key: `k-${Math.random()}`,
-    type,
-    orderId,
-    orderNumber: `DKT-${orderId}`,
-    userId,
-    occurredAt: new Date(),
-    docSeq: 1,
-    data: {},
-    relayedAt: new Date(),
-  };
-}
+) => outboxRecord({ userId, orderId, type });
 
 describe('LiveStreamRegistry', () => {
   const feed = new Subject<OutboxRecord>();

@@ -1,21 +1,10 @@
 import type { MessageEvent } from '@nestjs/common';
 import { describe, expect, it, vi } from 'vitest';
 import { nextPosition } from '../outbox/outbox-position.js';
-import type { OutboxRecord } from '../outbox/outbox-record.js';
+import { outboxRecord } from '../../../test/support/outbox-records.js';
 import { LiveStream, type LiveStreamSpec } from './live-stream.js';
 
-const record = (userId = 'A', position = nextPosition()): OutboxRecord => ({
-  position,
-  key: position,
-  type: 'order.status_changed',
-  orderId: 'o1',
-  orderNumber: 'DKT-1',
-  userId,
-  occurredAt: new Date(),
-  docSeq: 1,
-  data: {},
-  relayedAt: new Date(),
-});
+const record = (userId = 'A') => outboxRecord({ userId });
 
 function stream(
   options: {

@@ -1,6 +1,7 @@
 import type { MessageEvent } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
 import { Subject } from 'rxjs';
+import { outboxRecord } from '../../../test/support/outbox-records.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AllConfig } from '../../config/index.js';
 import type { OutboxFeed } from '../outbox/outbox-feed.service.js';
@@ -11,21 +12,7 @@ import { LiveHeartbeats } from './live-heartbeats.js';
 import { LiveStreamRegistry } from './live-stream-registry.js';
 import { LiveStreams } from './live-streams.service.js';
 
-const record = (userId: string): OutboxRecord => {
-  const position = nextPosition();
-  return {
-    position,
-    key: position,
-    type: 'order.status_changed',
-    orderId: `o-${userId}`,
-    orderNumber: 'DKT-1',
-    userId,
-    occurredAt: new Date(),
-    docSeq: 1,
-    data: {},
-    relayedAt: new Date(),
-  };
-};
+const record = (userId: string) => outboxRecord({ userId, orderId: `o-${userId}` });
 
 describe('LiveStreams', () => {
   const config = {
