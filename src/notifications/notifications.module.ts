@@ -9,6 +9,8 @@ import { UsersModule } from '../users/users.module.js';
 import { LiveEventPayloads } from './live/live-event-payloads.js';
 import { LiveEventsController } from './live/live-events.controller.js';
 import { LiveStreamAuthGuard } from './live/live-stream-auth.guard.js';
+import { LiveHeartbeats } from './live/live-heartbeats.js';
+import { LiveStreamRegistry } from './live/live-stream-registry.js';
 import { LiveStreams } from './live/live-streams.service.js';
 import { StreamTokenDoc, StreamTokenSchema } from './live/stream-token.schema.js';
 import { StreamTokens } from './live/stream-tokens.service.js';
@@ -63,6 +65,8 @@ import { OutboxService } from './outbox/outbox.service.js';
     EmailOutboxConsumer,
     EmailSender,
     LiveStreams,
+    LiveStreamRegistry,
+    LiveHeartbeats,
     LiveEventPayloads,
     StreamTokens,
     LiveStreamAuthGuard,

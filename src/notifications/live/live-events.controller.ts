@@ -107,8 +107,7 @@ export class LiveEventsController {
     @Query('lastEventId') lastEventIdQuery?: string,
   ): Observable<MessageEvent> {
     return this.streams.stream({
-      matches: (record) => record.userId === user.id,
-      replayFilter: { userId: user.id },
+      scope: { userId: user.id },
       toData: (record) => this.payloads.forCustomer(record),
       lastEventId: lastEventIdHeader ?? lastEventIdQuery ?? null,
     });
@@ -134,7 +133,8 @@ export class LiveEventsController {
     @Query('lastEventId') lastEventIdQuery?: string,
   ): Observable<MessageEvent> {
     return this.streams.stream({
-      matches: (record) => record.type.startsWith('shipment.'),
+      scope: 'all',
+      accepts: (record) => record.type.startsWith('shipment.'),
       toData: (record) => this.payloads.forAdmin(record),
       lastEventId: lastEventIdHeader ?? lastEventIdQuery ?? null,
     });

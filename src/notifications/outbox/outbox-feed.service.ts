@@ -55,8 +55,8 @@ class RecentPositions {
  * instance (so a change made by one process reaches streams held by another), only up to the
  * stability horizon (see outbox-position.ts), and hands them, in feed order, to
  * 1. durable consumers (registered before bootstrap), each from its own stored checkpoint;
- * 2. live subscribers (`records$`, e.g. SSE streams) and Nest listeners (`OutboxRecordEvent`),
- *    from the moment this instance started.
+ * 2. live subscribers (`records$`: the SSE streams, through LiveStreamRegistry) and Nest
+ *    listeners (`OutboxRecordEvent`), from the moment this instance started.
  */
 @Injectable()
 export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown {
