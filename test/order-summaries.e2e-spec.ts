@@ -67,6 +67,15 @@ describe('order summaries and snapshots (the list read models)', () => {
     return idOf(res.body.data as Record<string, unknown>);
   }
 
+  async function toProcessing(id: string, app: TestApp = t): Promise<void> {
+    await app
+      .http()
+      .patch(`/api/orders/admin/${id}/status`)
+      .set(bearer(admin))
+      .send({ status: 'processing' })
+      .expect(200);
+  }
+
   const summaries = () => t.db.collection('order_summaries');
   const snapshots = () => t.db.collection('order_snapshots');
 
@@ -77,26 +86,12 @@ describe('order summaries and snapshots (the list read models)', () => {
       totalPaise: 500,
       version: 1,
     });
-    await t
-      .http()
-      .patch(`/api/orders/admin/${id}/status`)
-      .set(bearer(admin))
-      .send({ status: 'processing' })
-      .expect(200);
+    await toProcessing(id);
     expect(await summaries().findOne({ _id: new ObjectId(id) })).toMatchObject({
       status: 'processing',
       version: 2,
     });
   });
-
-  async function toProcessing(id: string): Promise<void> {
-    await t
-      .http()
-      .patch(`/api/orders/admin/${id}/status`)
-      .set(bearer(admin))
-      .send({ status: 'processing' })
-      .expect(200);
-  }
 
   it('heals a summary left behind its order when a list shows it', async () => {
     const id = await place();
@@ -176,12 +171,7 @@ describe('order summaries and snapshots (the list read models)', () => {
     };
     expect(await statusIn(t)).toBe('pending'); // now held in this instance's memory
     const second = await secondInstance();
-    await second
-      .http()
-      .patch(`/api/orders/admin/${id}/status`)
-      .set(bearer(admin))
-      .send({ status: 'processing' })
-      .expect(200);
+    await toProcessing(id, second);
     expect(await statusIn(t)).toBe('processing');
     expect(await statusIn(second)).toBe('processing');
   });
@@ -200,12 +190,7 @@ describe('order summaries and snapshots (the list read models)', () => {
   it('never lets an older summary replace a newer one', async () => {
     const id = await place();
     const order = await t.db.collection('orders').findOne({ _id: new ObjectId(id) });
-    await t
-      .http()
-      .patch(`/api/orders/admin/${id}/status`)
-      .set(bearer(admin))
-      .send({ status: 'processing' })
-      .expect(200);
+    await toProcessing(id);
     // A late write of the first version (a slower instance) is dropped.
     await t.app.get(OrderSummaries).record(order as never);
     expect(await summaries().findOne({ _id: new ObjectId(id) })).toMatchObject({

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo, type Types } from 'mongoose';
+import { isDuplicateKeyError } from '../common/database/duplicate-key.js';
 import { errorMessage } from '../common/errors/error-message.js';
 import type { AllConfig } from '../config/index.js';
 import { Order, type LeanOrder } from './schemas/order.schema.js';
@@ -80,7 +81,7 @@ export class OrderSnapshots implements OnApplicationBootstrap {
       );
       this.remember(String(snapshot._id), snapshot.rev, snapshot.body);
     } catch (error) {
-      if (error instanceof mongo.MongoServerError && error.code === 11000) return; // newer stored
+      if (isDuplicateKeyError(error)) return; // newer stored
       this.logger.error(
         `Snapshot of order ${order.orderNumber} not stored (repaired later): ${errorMessage(error)}`,
       );

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, mongo } from 'mongoose';
+import { Model } from 'mongoose';
+import { isDuplicateKeyError } from '../common/database/duplicate-key.js';
 import { errorMessage } from '../common/errors/error-message.js';
 import type { LeanOrder } from './schemas/order.schema.js';
 import { Order } from './schemas/order.schema.js';
@@ -32,7 +33,7 @@ export function summaryOf(
 
 /** Above this many matching summaries, a customer's list is paged and counted by the database. */
 const ONE_READ_LIMIT = 1_000;
-const PAGE_FIELDS = { _id: 1, status: 1, version: 1, rev: 1 } as const;
+const PAGE_FIELDS = { _id: 1, rev: 1 } as const;
 
 /**
  * How long a count across customers is reused. Counting decodes every matching summary on
@@ -48,7 +49,7 @@ function isNewestFirst(sort: Record<string, 1 | -1>): boolean {
 
 /** A page picked from the summaries, in page order, and the filter's total. */
 export interface SummaryPage {
-  rows: Array<Pick<OrderSummary, '_id' | 'status' | 'version' | 'rev'>>;
+  rows: Array<Pick<OrderSummary, '_id' | 'rev'>>;
   total: number;
 }
 
@@ -94,7 +95,7 @@ export class OrderSummaries implements OnApplicationBootstrap {
         { upsert: true },
       );
     } catch (error) {
-      if (error instanceof mongo.MongoServerError && error.code === 11000) return; // newer stored
+      if (isDuplicateKeyError(error)) return; // newer stored
       this.logger.error(
         `Summary of order ${order.orderNumber} not stored (repaired later): ${errorMessage(error)}`,
       );

@@ -1,6 +1,7 @@
+import { isDuplicateKeyError } from '../common/database/duplicate-key.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, mongo } from 'mongoose';
+import { Model } from 'mongoose';
 import { Tracking } from './schemas/tracking.schema.js';
 import { TrackingSyncCursor } from './schemas/tracking-sync-cursor.schema.js';
 import { dueMinuteOf } from './tracking-state.js';
@@ -120,7 +121,7 @@ export class DueWalk {
       await move();
     } catch (error) {
       // Two instances creating the cursor at once: one insert wins, the other now updates.
-      if (!(error instanceof mongo.MongoServerError && error.code === 11000)) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
       await move();
     }
     return doneThrough;

@@ -25,6 +25,7 @@ import { snapshotOf } from '../../src/orders/order-snapshots.service.js';
 import { summaryOf } from '../../src/orders/order-summaries.service.js';
 import { OrderStatus, StatusChangeSource } from '../../src/orders/order-status.js';
 import { scanStats } from '../support/pg-scan-stats.js';
+import { countQueriesIfAsked } from '../support/query-counter.js';
 import { cpuPerRequest, processTreeCpuMs } from '../support/process-tree-cpu.js';
 import { createTestApp, TestApp } from '../support/test-app.js';
 
@@ -210,13 +211,7 @@ async function runScenario(baseUrl: string, scenario: Scenario): Promise<Result>
 
   for (let i = 0; i < WARMUP_REQUESTS; i++) await hit(i);
 
-  const queryCounts = new Map<string, number>();
-  if (process.env.BENCH_QUERY_COUNTS) {
-    mongoose.set('debug', (collection: string, method: string) => {
-      const key = `${collection}.${method}`;
-      queryCounts.set(key, (queryCounts.get(key) ?? 0) + 1);
-    });
-  }
+  const stopCounting = countQueriesIfAsked();
   const cpuBefore = processTreeCpuMs();
   const startedAt = performance.now();
   const deadline = startedAt + SCENARIO_BUDGET_MS;
@@ -229,13 +224,8 @@ async function runScenario(baseUrl: string, scenario: Scenario): Promise<Result>
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const elapsedMs = performance.now() - startedAt;
   const cpuAfter = processTreeCpuMs();
-  if (process.env.BENCH_QUERY_COUNTS) {
-    mongoose.set('debug', false);
-    const perRequest = [...queryCounts]
-      .sort((a, b) => b[1] - a[1])
-      .map(([key, n]) => `${key} ${round(n / latencies.length)}`);
-    process.stderr.write(`[orders bench] queries per request: ${perRequest.join(', ')}\n`);
-  }
+  const perRequest = stopCounting(latencies.length);
+  if (perRequest) process.stderr.write(`[orders bench] queries per request: ${perRequest}\n`);
 
   latencies.sort((a, b) => a - b);
   return {

@@ -53,6 +53,7 @@ import {
 import { TrackingService } from '../../src/tracking/tracking.service.js';
 import { SandboxControl, SandboxStatsView } from '../support/sequel247-sandbox.js';
 import { cpuPerRequest, processTreeCpuMs } from '../support/process-tree-cpu.js';
+import { countQueriesIfAsked } from '../support/query-counter.js';
 import { createTestApp, TEST_SEQUEL247_TOKEN, TestApp } from '../support/test-app.js';
 
 const { ObjectId } = mongoose.mongo;
@@ -503,13 +504,7 @@ describe('tracking sync pass', () => {
       const baseline = memoryNow(ferretDbPid);
       const stopProfiles = startProfiles(t);
       const sampler = startSampler(ferretDbPid);
-      const queryCounts = new Map<string, number>();
-      if (process.env.BENCH_QUERY_COUNTS) {
-        mongoose.set('debug', (collection: string, method: string) => {
-          const key = `${collection}.${method}`;
-          queryCounts.set(key, (queryCounts.get(key) ?? 0) + 1);
-        });
-      }
+      const stopCounting = countQueriesIfAsked();
       const cpuBefore = processTreeCpuMs();
       const passStarted = performance.now();
       const pass = t.app
@@ -523,12 +518,9 @@ describe('tracking sync pass', () => {
         PASS_BUDGET_MS > 0 ? await Promise.race([pass, sleep(PASS_BUDGET_MS, null)]) : await pass;
       const wallMs = performance.now() - passStarted;
       const cpuMsPerShipment = cpuPerRequest(cpuBefore, processTreeCpuMs(), shipments);
-      if (process.env.BENCH_QUERY_COUNTS) {
-        mongoose.set('debug', false);
-        const perShipment = [...queryCounts]
-          .sort((a, b) => b[1] - a[1])
-          .map(([key, n]) => `${key} ${round2(n / shipments)}`);
-        process.stderr.write(`[tracking bench] queries per shipment: ${perShipment.join(', ')}\n`);
+      const perShipment = stopCounting(shipments);
+      if (perShipment) {
+        process.stderr.write(`[tracking bench] queries per shipment: ${perShipment}\n`);
       }
       process.stderr.write(
         `[tracking bench] ${label}: pass ${Math.round(wallMs)} ms, CPU per shipment ${JSON.stringify(cpuMsPerShipment)}\n`,

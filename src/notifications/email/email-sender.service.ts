@@ -1,9 +1,10 @@
+import { isDuplicateKeyError } from '../../common/database/duplicate-key.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, mongo } from 'mongoose';
+import { Model } from 'mongoose';
 import { errorMessage } from '../../common/errors/error-message.js';
 import { DueBucketCursor, dueBucketOf } from '../../common/queue/due-buckets.js';
 import type { AllConfig } from '../../config/index.js';
@@ -233,7 +234,7 @@ export class EmailSender implements OnApplicationBootstrap, OnApplicationShutdow
       await this.leases.create({ _id: id, owner: this.owner, expiresAt });
       return true;
     } catch (error) {
-      if (!(error instanceof mongo.MongoServerError && error.code === 11000)) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
     }
     const held = await this.leases.findById(id).lean<EmailSendLeaseDoc>();
     if (!held || held.expiresAt.getTime() > Date.now()) return false;

@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { isDuplicateKeyError } from '../../common/database/duplicate-key.js';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, mongo, trusted } from 'mongoose';
+import { Model, trusted } from 'mongoose';
 import { insertedDespiteDuplicates } from '../../common/database/duplicate-key.js';
 import type { OutboxEntry } from '../../common/outbox/outbox-entry.js';
 import type { OutboxRecord } from './outbox-record.js';
 import { OutboxBucketDoc, OutboxCheckpointDoc, OutboxRecordDoc } from './outbox-record.schema.js';
 import { bucketOf, hourOfBucket, nextPosition, timeOfPosition } from './outbox-position.js';
-
-function isDuplicateKey(error: unknown): boolean {
-  return error instanceof mongo.MongoServerError && error.code === 11000;
-}
 
 const byPosition = (a: OutboxRecord, b: OutboxRecord) =>
   a.position < b.position ? -1 : a.position > b.position ? 1 : 0;
@@ -58,7 +55,7 @@ export class OutboxService {
         await this.records.create({ _id: position, ...entry, relayedAt: new Date(now), bucket });
         stored += 1;
       } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
       }
     }
     return stored;
@@ -74,7 +71,7 @@ export class OutboxService {
     try {
       await this.buckets.create({ _id: bucket, hour: hourOfBucket(bucket) });
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
     }
     this.markedBucket = Math.max(this.markedBucket, bucket);
   }
