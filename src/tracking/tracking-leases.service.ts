@@ -14,7 +14,7 @@ export interface LeaseCandidate {
 export interface HeldLease {
   id: string;
   seq: number;
-  /** Every lease key to delete on release (ours plus the expired ones we took over from). */
+  /** Every lease key to delete on release: ours first, then the expired ones we took over from. */
   keys: string[];
   expiresAt: Date;
 }
@@ -55,8 +55,12 @@ export class TrackingLeases {
     return held;
   }
 
-  async release(leases: HeldLease[]): Promise<void> {
-    const keys = leases.flatMap((l) => l.keys);
+  /**
+   * Deletes the leases. With `keepOwn` (the sync was stored: see TrackingLease) only the expired
+   * leases taken over from are deleted; ours stays until it expires.
+   */
+  async release(leases: HeldLease[], options: { keepOwn?: boolean } = {}): Promise<void> {
+    const keys = leases.flatMap((l) => (options.keepOwn ? l.keys.slice(1) : l.keys));
     if (keys.length > 0) await this.leases.deleteMany({ _id: { $in: keys } });
   }
 

@@ -2,85 +2,42 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
-import { AnyBulkWriteOperation, Model } from 'mongoose';
-import { asError, errorMessage as messageOf } from '../common/errors/error-message.js';
+import { Model } from 'mongoose';
 import type { AllConfig } from '../config/index.js';
-import type { CourierProvider, ShipmentTracking } from '../courier/courier-provider.interface.js';
+import type { CourierProvider } from '../courier/courier-provider.interface.js';
 import { CourierRegistry } from '../courier/courier-registry.js';
-import { ShipmentStatusChangedEvent } from './events/shipment-status-changed.event.js';
-import { ShipmentTrackingUpdatedEvent } from './events/shipment-tracking-updated.event.js';
+import type { ShipmentTracking } from '../courier/courier-provider.interface.js';
 import { Tracking } from './schemas/tracking.schema.js';
 import { HeldLease, LeaseCandidate, TrackingLeases } from './tracking-leases.service.js';
-import { TrackingSchedule } from './tracking-schedule.service.js';
 import {
-  applyCourierTracking,
-  CourierOutcome,
-  failureBookkeeping,
-  SyncPolicy,
-  TrackingSnapshot,
-} from './tracking-state.js';
-import { historyOf, type StoredTracking } from './tracking-view.js';
-import { syncEntries } from './tracking-outbox.js';
-import { OutboxEntriesWrittenEvent, type OutboxEntry } from '../common/outbox/outbox-entry.js';
+  ClaimedTracking,
+  CourierResult,
+  emptyCounters,
+  SyncCounters,
+  syncErrorMessage as errorMessage,
+  TrackingResultWriter,
+} from './tracking-result-writer.js';
+import { TrackingSchedule } from './tracking-schedule.service.js';
+import type { StoredTracking } from './tracking-view.js';
+
+/**
+ * Leases expired this long ago are purged after a pass: those of crashed holders, and those a
+ * stored sync left in place (see syncBatch).
+ */
+const LEASE_PURGE_AFTER_MS = 60_000;
 
 /** What one sync pass did; also logged as one line. */
-export interface SyncPassSummary {
+export interface SyncPassSummary extends SyncCounters {
   passId: string;
   startedAt: Date;
   durationMs: number;
-  /** Due trackings this pass leased and polled. */
-  claimed: number;
-  /** Polled and something about the shipment changed (status, scans, ETA, raw code). */
-  changed: number;
-  /** Of `changed`, how many changed status (one event each). */
-  statusChanged: number;
-  unchanged: number;
-  /** Courier errors (outage, breaker open, broken answer) and storage errors. */
-  failed: number;
-  /** The courier has no tracking for the docket yet (soft failure, retried later). */
-  notFound: number;
-  /** Results dropped because the lease ran out before they could be written. */
-  lostLeases: number;
-  /** Courier calls this pass made (one per `trackMany` batch, one per single-docket fallback). */
-  courierCalls: number;
   /** Unacknowledged status changes whose event was re-emitted. */
   reconciled: number;
 }
 
-type Counters = Omit<SyncPassSummary, 'passId' | 'startedAt' | 'durationMs' | 'reconciled'>;
-
-/** One docket's answer from the courier. */
-type CourierResult =
-  | { kind: 'found'; tracking: ShipmentTracking }
-  | { kind: 'not_found'; reason: string }
-  | { kind: 'failed'; error: string };
-
 /** How a single-docket sync ended (startTracking, admin refresh). */
 export type SingleSyncResult = 'synced' | 'failed' | 'not_found' | 'busy' | 'missing';
-
-interface ClaimedTracking {
-  lease: HeldLease;
-  doc: StoredTracking;
-}
-
-const MAX_ERROR_LENGTH = 500;
-/** Leases older than this are garbage from crashed holders and are purged after a pass. */
-const LEASE_PURGE_AFTER_MS = 24 * 60 * 60_000;
-/**
- * Update statements the pass keeps in flight across its concurrent batches. FerretDB v1 (SQLite)
- * holds one of its 100 SQLite connections for every statement of an `update` command until the
- * whole command ends, and needs one more to write each: four concurrent 50-statement bulk writes
- * exhaust the pool and hang the server for good. So a batch is written in bulk writes of
- * this many ÷ concurrency statements (at least one), one after the other.
- */
-const UPDATES_IN_FLIGHT = 32;
-
-function errorMessage(error: unknown): string {
-  const message = messageOf(error);
-  return message.length > MAX_ERROR_LENGTH ? `${message.slice(0, MAX_ERROR_LENGTH)}…` : message;
-}
 
 /** Sequel247 errors carry `retryable`: a transient outage fails a whole batch at once. */
 function isRetryable(error: unknown): boolean {
@@ -109,19 +66,6 @@ function serialized<T>(task: () => Promise<T>): () => Promise<T> {
   };
 }
 
-function emptyCounters(): Counters {
-  return {
-    claimed: 0,
-    changed: 0,
-    statusChanged: 0,
-    unchanged: 0,
-    failed: 0,
-    notFound: 0,
-    lostLeases: 0,
-    courierCalls: 0,
-  };
-}
-
 /**
  * Polls the courier for due trackings. A pass takes the due trackings from TrackingSchedule,
  * claims them batch by batch with leases (an insert per tracking, so another instance never gets
@@ -139,15 +83,11 @@ export class TrackingPoller {
     private readonly schedule: TrackingSchedule,
     private readonly couriers: CourierRegistry,
     private readonly config: ConfigService<AllConfig, true>,
-    private readonly events: EventEmitter2,
+    private readonly writer: TrackingResultWriter,
   ) {}
 
   private get settings() {
     return this.config.getOrThrow('tracking', { infer: true });
-  }
-
-  private get policy(): SyncPolicy {
-    return this.settings;
   }
 
   /** Polls every due, non-terminal tracking once, then reconciles unacknowledged changes. */
@@ -167,14 +107,14 @@ export class TrackingPoller {
     const cursor = walk.candidates();
 
     const claimNext = serialized(async (): Promise<ClaimedTracking[] | null> => {
-      const candidates: LeaseCandidate[] = [];
-      while (candidates.length < batchSize) {
+      const read: StoredTracking[] = [];
+      while (read.length < batchSize) {
         const next = await cursor.next();
         if (next.done) break;
-        candidates.push({ id: next.value._id, seq: next.value.syncSeq ?? 0 });
+        read.push(next.value);
       }
-      if (candidates.length === 0) return null;
-      return this.claim(passId, candidates, isDue);
+      if (read.length === 0) return null;
+      return this.claimRead(passId, read.filter(isDue));
     });
 
     const worker = async () => {
@@ -183,7 +123,7 @@ export class TrackingPoller {
         if (!batch) return;
         if (batch.length === 0) continue;
         counters.claimed += batch.length;
-        await this.syncBatch(batch, counters);
+        await this.syncBatch(passId, batch, counters);
       }
     };
 
@@ -225,7 +165,7 @@ export class TrackingPoller {
     if (!claimed) return 'busy';
     const counters = emptyCounters();
     counters.claimed = 1;
-    await this.syncBatch([claimed], counters);
+    await this.syncBatch(owner, [claimed], counters);
     if (counters.notFound) return 'not_found';
     if (counters.failed || counters.lostLeases) return 'failed';
     return 'synced';
@@ -242,11 +182,18 @@ export class TrackingPoller {
     const [claimed] = await this.claim(owner, [{ id, seq: current.syncSeq ?? 0 }], () => true);
     if (!claimed) return 'busy';
     const counters = emptyCounters();
+    let stored = new Set<string>();
     try {
       const answer: CourierResult = { kind: 'found', tracking };
-      await this.writeResults([claimed], new Map([[claimed.doc.docketNumber, answer]]), counters);
+      stored = await this.writer.write(
+        owner,
+        [claimed],
+        new Map([[claimed.doc.docketNumber, answer]]),
+        counters,
+      );
     } finally {
-      await this.leases.release([claimed.lease]);
+      // Kept when stored, as after a sync (see syncBatch).
+      await this.leases.release([claimed.lease], { keepOwn: stored.has(id) });
     }
     return counters.lostLeases ? 'failed' : 'synced';
   }
@@ -272,7 +219,7 @@ export class TrackingPoller {
         );
         if (!claimed) continue; // being synced right now: the sync's own event covers it
         try {
-          await this.publish(eventFor(claimed.doc, true));
+          await this.writer.replay(claimed);
           count += 1;
         } finally {
           await this.leases.release([claimed.lease]);
@@ -311,8 +258,26 @@ export class TrackingPoller {
     return claimed;
   }
 
+  /**
+   * Leases trackings the pass has just read (its walk reads whole documents): no second read.
+   * One synced by someone else since is caught by the write's `syncSeq` condition.
+   */
+  private async claimRead(owner: string, read: StoredTracking[]): Promise<ClaimedTracking[]> {
+    const byId = new Map(read.map((doc) => [doc._id, doc]));
+    const held = await this.leases.claim(
+      owner,
+      read.map((doc) => ({ id: doc._id, seq: doc.syncSeq })),
+      this.settings.leaseMs,
+    );
+    return held.map((lease) => ({ lease, doc: byId.get(lease.id)! }));
+  }
+
   /** Polls one claimed batch, writes every result and releases the leases; never throws. */
-  private async syncBatch(batch: ClaimedTracking[], counters: Counters): Promise<void> {
+  private async syncBatch(
+    owner: string,
+    batch: ClaimedTracking[],
+    counters: SyncCounters,
+  ): Promise<void> {
     const results = new Map<string, CourierResult>();
     // A batch may mix couriers: one trackMany per courier.
     const byCourier = new Map<string, string[]>();
@@ -337,8 +302,15 @@ export class TrackingPoller {
       }
     }
     try {
-      await this.writeResults(batch, results, counters);
-      await this.leases.release(batch.map((c) => c.lease));
+      const stored = await this.writer.write(owner, batch, results, counters);
+      // A stored sync keeps its lease until it expires: the lease is on the `syncSeq` the sync
+      // replaced, so it blocks only a claim from an out-of-date read (another pass that read the
+      // tracking before this write), which would otherwise ask the courier a second time.
+      await this.leases.release(batch.filter((c) => !stored.has(c.doc._id)).map((c) => c.lease));
+      await this.leases.release(
+        batch.filter((c) => stored.has(c.doc._id)).map((c) => c.lease),
+        { keepOwn: true },
+      );
     } catch (error) {
       // The leases stay until they expire, so these trackings are retried by a later pass.
       counters.failed += batch.length;
@@ -356,7 +328,7 @@ export class TrackingPoller {
   private async askCourier(
     courier: CourierProvider,
     dockets: string[],
-    counters: Counters,
+    counters: SyncCounters,
   ): Promise<Map<string, CourierResult>> {
     const results = new Map<string, CourierResult>();
     try {
@@ -400,7 +372,7 @@ export class TrackingPoller {
   private async askCourierOneByOne(
     courier: CourierProvider,
     dockets: string[],
-    counters: Counters,
+    counters: SyncCounters,
   ): Promise<Map<string, CourierResult>> {
     const results = new Map<string, CourierResult>();
     let outage: string | null = null;
@@ -423,187 +395,4 @@ export class TrackingPoller {
     }
     return results;
   }
-
-  /**
-   * Writes the batch in one bulk write (one update by `_id` per tracking, bumping `syncSeq`),
-   * then emits an event per stored status change while the leases are still held.
-   */
-  private async writeResults(
-    batch: ClaimedTracking[],
-    results: Map<string, CourierResult>,
-    counters: Counters,
-  ): Promise<void> {
-    const now = new Date();
-    const safetyMs = Math.min(5_000, this.settings.leaseMs / 10);
-    const writes: AnyBulkWriteOperation<Tracking>[] = [];
-    const events: Array<ShipmentStatusChangedEvent | ShipmentTrackingUpdatedEvent> = [];
-    const withOutbox: string[] = [];
-    // Counted only once the batch is stored; a storage error counts the batch as failed instead.
-    const local = emptyCounters();
-
-    for (const { lease, doc } of batch) {
-      if (now.getTime() > lease.expiresAt.getTime() - safetyMs) {
-        // Another instance may have taken over: its result wins, ours is dropped.
-        local.lostLeases += 1;
-        continue;
-      }
-      const result = results.get(doc.docketNumber) ?? {
-        kind: 'failed',
-        error: 'No courier result',
-      };
-      let set: Record<string, unknown>;
-      let outbox: OutboxEntry[] = [];
-      if (result.kind === 'found') {
-        const outcome = applyCourierTracking(snapshotOf(doc), result.tracking, now, this.policy);
-        this.noteOutcome(doc, outcome);
-        set = { ...outcome.changes, ...outcome.bookkeeping };
-        // Couriers without polling (manual) are never due: their news comes from an admin.
-        if (!this.isPolled(doc.courierService)) set.nextSyncAt = null;
-        if (outcome.statusChanged) {
-          set.statusChangedAt = now;
-          set.orderAckPending = true;
-          local.statusChanged += 1;
-          events.push(eventFor({ ...doc, ...set }, false, outcome));
-        } else if (outcome.changed) {
-          events.push(updateFor({ ...doc, ...set }, now));
-        }
-        if (outcome.changed) local.changed += 1;
-        else local.unchanged += 1;
-        outbox = syncEntries(doc, outcome, now);
-      } else {
-        if (result.kind === 'not_found') local.notFound += 1;
-        else local.failed += 1;
-        const message =
-          result.kind === 'not_found'
-            ? `Not found at the courier yet: ${result.reason}`
-            : result.error;
-        set = { ...failureBookkeeping(snapshotOf(doc), message, now, this.policy) };
-      }
-      if (outbox.length) withOutbox.push(doc._id);
-      writes.push({
-        updateOne: {
-          filter: { _id: doc._id },
-          update: {
-            $set: outbox.length ? { ...set, outboxPending: true } : set,
-            $inc: { syncSeq: 1 },
-            // The sync's changes and their outbox records in one single-document update.
-            ...(outbox.length ? { $push: { outbox: { $each: outbox } } } : {}),
-          },
-        },
-      });
-    }
-
-    await this.storeWrites(writes);
-    for (const id of withOutbox) {
-      this.events.emit(
-        OutboxEntriesWrittenEvent.eventName,
-        new OutboxEntriesWrittenEvent('trackings', id),
-      );
-    }
-    for (const key of Object.keys(local) as Array<keyof Counters>) counters[key] += local[key];
-    for (const event of events) await this.publish(event);
-  }
-
-  /**
-   * Runs the batch's updates in bulk writes small enough for FerretDB (see UPDATES_IN_FLIGHT).
-   * Like one unordered bulk write, every update is attempted and the first error is thrown after.
-   */
-  private async storeWrites(writes: AnyBulkWriteOperation<Tracking>[]): Promise<void> {
-    const perCommand = Math.max(1, Math.floor(UPDATES_IN_FLIGHT / this.settings.concurrency));
-    let firstError: Error | null = null;
-    for (let i = 0; i < writes.length; i += perCommand) {
-      try {
-        await this.trackings.bulkWrite(writes.slice(i, i + perCommand), { ordered: false });
-      } catch (error) {
-        firstError ??= asError(error);
-      }
-    }
-    if (firstError) throw firstError;
-  }
-
-  private isPolled(courierService: string): boolean {
-    return (
-      this.couriers.has(courierService) && this.couriers.get(courierService).capabilities.polling
-    );
-  }
-
-  private noteOutcome(doc: StoredTracking, outcome: CourierOutcome): void {
-    if (outcome.unknownCode && outcome.changes.rawStatusCode) {
-      this.logger.warn(
-        `Docket ${doc.docketNumber}: unknown Sequel247 status code ${outcome.unknownCode}; ` +
-          `status kept at ${outcome.status}`,
-      );
-    }
-    if (outcome.refusedStatus) {
-      this.logger.debug(
-        `Docket ${doc.docketNumber}: courier reported ${outcome.refusedStatus}, behind ` +
-          `${outcome.status}; status kept`,
-      );
-    }
-  }
-
-  /** A listener's failure is logged, not thrown: reconcile re-sends unacknowledged changes. */
-  private async publish(
-    event: ShipmentStatusChangedEvent | ShipmentTrackingUpdatedEvent,
-  ): Promise<void> {
-    const name =
-      event instanceof ShipmentStatusChangedEvent
-        ? ShipmentStatusChangedEvent.eventName
-        : ShipmentTrackingUpdatedEvent.eventName;
-    try {
-      await this.events.emitAsync(name, event);
-    } catch (error) {
-      this.logger.error(
-        `A listener failed on ${event.docketNumber} → ${event.status}: ${errorMessage(error)}`,
-      );
-    }
-  }
-}
-
-/** The event for a tracking's current status; `outcome` when it comes from a sync just written. */
-function eventFor(
-  doc: StoredTracking,
-  replayed: boolean,
-  outcome?: CourierOutcome,
-): ShipmentStatusChangedEvent {
-  return new ShipmentStatusChangedEvent({
-    trackingId: doc._id,
-    orderId: String(doc.order),
-    orderNumber: doc.orderNumber,
-    userId: String(doc.user),
-    docketNumber: doc.docketNumber,
-    courierService: doc.courierService,
-    history: historyOf(doc),
-    previousStatus: outcome ? outcome.previousStatus : (doc.orderStatusAcknowledged ?? null),
-    status: doc.status,
-    rawStatusCode: doc.rawStatusCode ?? null,
-    occurredAt: outcome?.statusOccurredAt ?? doc.statusChangedAt ?? doc.updatedAt,
-    estimatedDelivery: doc.estimatedDelivery ?? null,
-    replayed,
-  });
-}
-
-function updateFor(doc: StoredTracking, now: Date): ShipmentTrackingUpdatedEvent {
-  return new ShipmentTrackingUpdatedEvent(
-    String(doc.order),
-    doc.docketNumber,
-    doc.courierService,
-    doc.status,
-    doc.estimatedDelivery ?? null,
-    historyOf(doc),
-    now,
-  );
-}
-
-function snapshotOf(doc: StoredTracking): TrackingSnapshot {
-  return {
-    status: doc.status,
-    rawStatusCode: doc.rawStatusCode ?? null,
-    estimatedDelivery: doc.estimatedDelivery ?? null,
-    history: historyOf(doc),
-    lastScanAt: doc.lastScanAt ?? null,
-    consecutiveFailures: doc.consecutiveFailures ?? 0,
-    terminal: doc.terminal ?? false,
-    createdAt: doc.createdAt,
-  };
 }

@@ -5,14 +5,9 @@ import { Model } from 'mongoose';
 import { Tracking } from './schemas/tracking.schema.js';
 import { TrackingSyncCursor } from './schemas/tracking-sync-cursor.schema.js';
 import { dueMinuteOf } from './tracking-state.js';
+import type { StoredTracking } from './tracking-view.js';
 
 export const CURSOR_ID = 'due';
-
-/** A tracking found in a due slot, with the `syncSeq` a lease is taken on. */
-export interface DueCandidate {
-  _id: string;
-  syncSeq?: number;
-}
 
 /**
  * Which trackings a pass should poll, found by equality only.
@@ -85,11 +80,11 @@ export class DueWalk {
   ) {}
 
   /** The trackings in each slot from `fromMinute` through `nowMinute`, slot by slot. */
-  async *candidates(): AsyncGenerator<DueCandidate> {
+  async *candidates(): AsyncGenerator<StoredTracking> {
     for (let minute = this.fromMinute; minute <= this.nowMinute; minute++) {
-      const inSlot = await this.trackings
-        .find({ dueMinute: minute }, { _id: 1, syncSeq: 1 })
-        .lean<DueCandidate[]>();
+      // Whole documents: FerretDB decodes each whole whatever the projection, and the pass
+      // leases and syncs them as read, without reading them again.
+      const inSlot = await this.trackings.find({ dueMinute: minute }).lean<StoredTracking[]>();
       if (inSlot.length === 0) continue;
       this.visited.push(minute);
       yield* inSlot;

@@ -11,6 +11,7 @@ import { TrackingBacklogService } from './tracking-backlog.service.js';
 import { TrackingOutboxSource } from './tracking-outbox.source.js';
 import { TrackingLeases } from './tracking-leases.service.js';
 import { TrackingPoller } from './tracking-poller.service.js';
+import { TrackingResultWriter } from './tracking-result-writer.js';
 import { TrackingSchedule } from './tracking-schedule.service.js';
 import { TrackingSyncService } from './tracking-sync.service.js';
 import { TrackingController } from './tracking.controller.js';
@@ -33,6 +34,7 @@ import { TrackingService } from './tracking.service.js';
   providers: [
     TrackingService,
     TrackingPoller,
+    TrackingResultWriter,
     TrackingLeases,
     TrackingSchedule,
     TrackingSyncService,

@@ -352,21 +352,4 @@ export class TrackingService {
   reconcile(): Promise<number> {
     return this.poller.reconcile();
   }
-
-  /**
-   * The Orders side has applied (or deliberately ignored) `status` for this docket. Only counts
-   * while it is still the tracking's status, so an acknowledgement of an older change cannot
-   * hide a newer one from reconcile. Returns whether it was recorded.
-   */
-  async acknowledgeOrderStatus(docketNumber: string, status: TrackingStatus): Promise<boolean> {
-    // One conditional update: FerretDB (PostgreSQL storage) pushes both equalities down and
-    // finds the tracking by its `_id` index. FerretDB checks the filter and writes in two steps;
-    // that is safe here because the listener acknowledges while the sync that emitted the event
-    // still holds the tracking's lease, so no sync write can slip in between.
-    const result = await this.trackings.updateOne(
-      { _id: docketNumber, status },
-      { $set: { orderStatusAcknowledged: status, orderAckPending: false } },
-    );
-    return result.matchedCount > 0;
-  }
 }

@@ -23,3 +23,18 @@ export function insertedDespiteDuplicates(error: unknown, attempted: number): nu
   if (failures.some((f) => f.code !== DUPLICATE_KEY_CODE)) throw error;
   return attempted - failures.length;
 }
+
+/**
+ * For an unordered `insertMany` that failed: the indexes (in the attempted array) of the
+ * documents that collided with a unique index, when every failure was a duplicate key (the rest
+ * were stored). Rethrows anything else.
+ */
+export function duplicateInsertIndexes(error: unknown): Set<number> {
+  if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
+  const raw: unknown = error.writeErrors;
+  const failures = (Array.isArray(raw) ? raw : [raw]) as Array<{ code?: number; index?: number }>;
+  if (failures.some((f) => f.code !== DUPLICATE_KEY_CODE || typeof f.index !== 'number')) {
+    throw error;
+  }
+  return new Set(failures.map((f) => f.index as number));
+}

@@ -60,12 +60,19 @@ export function newOutboxKey(now = Date.now()): string {
 /**
  * Emitted (in-process) by a writing module right after an update that pushed outbox entries, so
  * the relay can move them without waiting for its repair pass.
+ *
+ * A writer that holds the document's lease across the write may hand over `entries`: every
+ * entry the document carries after the write, oldest first (it knows them: it read the document
+ * under the lease and pushed the new ones). The relay then stores them without reading the
+ * document, and its listener resolves to `true` once all are stored (`emitAsync`), after which
+ * the writer clears them in its own next update. Without `entries` the relay reads the document.
  */
 export class OutboxEntriesWrittenEvent {
   static readonly eventName = 'outbox.entries-written';
   constructor(
     readonly source: string,
     readonly documentId: string,
+    readonly entries?: readonly OutboxEntry[],
   ) {}
 }
 

@@ -5,7 +5,7 @@ import { Observable, Subject } from 'rxjs';
 import { errorMessage } from '../../common/errors/error-message.js';
 import type { AllConfig } from '../../config/index.js';
 import { OutboxRecordEvent, type OutboxRecord } from './outbox-record.js';
-import { bucketOf, positionAt, timeOfPosition } from './outbox-position.js';
+import { bucketOf, positionAt, slotOf, timeOfPosition } from './outbox-position.js';
 import { OutboxService } from './outbox.service.js';
 
 /** A consumer whose progress survives restarts (email sender, webhook dispatcher). */
@@ -26,8 +26,12 @@ const BATCH = 500;
  * insert slower than the stability horizon): those are still handed out, once.
  */
 const LATE_WINDOW_MS = 15_000;
-/** The late window is re-read at most this often (each poll reads only from the cursors on). */
-const LATE_CHECK_EVERY_MS = 1_000;
+/**
+ * The late window is re-read at most this often (each poll reads only from the cursors on): a
+ * late record is rare (an insert slower than the stability horizon), and each look-back decodes
+ * the whole window again.
+ */
+const LATE_CHECK_EVERY_MS = 5_000;
 
 /** Positions handed to one reader recently, to hand out late records once and only once. */
 class RecentPositions {
@@ -154,7 +158,7 @@ export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown
 
   /**
    * One poll: reads the recent buckets once (from the live cursor and the cursors of durable
-   * consumers that are close behind; the late window only once a second), hands live
+   * consumers that are close behind; the late window only every few seconds), hands live
    * subscribers their records, and starts a round for each durable consumer that is idle. A
    * round runs on its own, so a slow consumer delays neither live streams nor the others, and
    * a consumer far behind catches up by itself, by bucket, without widening everyone's reads.
@@ -164,7 +168,7 @@ export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown
     const horizon = this.horizon();
     const floorMs = now - this.settings.stabilityMs - LATE_WINDOW_MS;
     const floor = positionAt(floorMs);
-    // Each reader looks behind its cursor for late records at most once a second.
+    // Each reader looks behind its cursor for late records at most every LATE_CHECK_EVERY_MS.
     const lateDue = (checkedAt: number) => now - checkedAt >= LATE_CHECK_EVERY_MS;
     const idle = this.consumers.filter((c) => !c.round);
     const catchingUp = (c: ConsumerState) =>
@@ -251,12 +255,15 @@ export class OutboxFeed implements OnApplicationBootstrap, OnApplicationShutdown
     await this.deliver(entry, batch, exhausted ? horizon : undefined);
   }
 
-  /** Records with `after < position < before`, by bucket (equality filters FerretDB pushes down). */
+  /**
+   * Records with `after < position < before`, by 1-second slot (equality filters FerretDB pushes
+   * down; the window is seconds long, so whole 10-second buckets would decode far more).
+   */
   private async readWindow(after: string, before: string): Promise<OutboxRecord[]> {
-    const buckets: number[] = [];
-    const toBucket = bucketOf(timeOfPosition(before));
-    for (let b = bucketOf(timeOfPosition(after)); b <= toBucket; b++) buckets.push(b);
-    const records = await this.outbox.readBuckets(buckets);
+    const slots: number[] = [];
+    const toSlot = slotOf(timeOfPosition(before));
+    for (let s = slotOf(timeOfPosition(after)); s <= toSlot; s++) slots.push(s);
+    const records = await this.outbox.readSlots(slots);
     return records.filter((r) => r.position > after && r.position < before);
   }
 }

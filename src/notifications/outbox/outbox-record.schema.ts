@@ -45,10 +45,19 @@ export class OutboxRecordDoc {
    */
   @Prop({ required: true })
   bucket: number;
+
+  /**
+   * The 1-second slot of the position's time (epoch ms / 1,000): the feed's recent window is
+   * read by slot (see outbox-position.ts). Absent on records stored before slots existed; those
+   * are read by bucket (catch-up) only.
+   */
+  @Prop()
+  slot?: number;
 }
 
 export const OutboxRecordSchema = SchemaFactory.createForClass(OutboxRecordDoc);
 OutboxRecordSchema.index({ bucket: 1 });
+OutboxRecordSchema.index({ slot: 1 });
 // Last-Event-ID replay of one order's stream (the public page) and of one customer's stream.
 OutboxRecordSchema.index({ orderId: 1 });
 OutboxRecordSchema.index({ userId: 1 });

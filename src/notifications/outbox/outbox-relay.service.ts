@@ -8,7 +8,11 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { OnEvent } from '@nestjs/event-emitter';
 import { errorMessage } from '../../common/errors/error-message.js';
-import { OutboxEntriesWrittenEvent, type OutboxSource } from '../../common/outbox/outbox-entry.js';
+import {
+  type OutboxEntry,
+  OutboxEntriesWrittenEvent,
+  type OutboxSource,
+} from '../../common/outbox/outbox-entry.js';
 import type { AllConfig } from '../../config/index.js';
 import { KeyedMutex } from '../../products/keyed-mutex.js';
 import { OutboxService } from './outbox.service.js';
@@ -69,19 +73,42 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * Relays a change right after its write. Resolves to whether the event's carried entries (see
+   * OutboxEntriesWrittenEvent.entries) are now all stored, so their writer may clear them; false
+   * for an event without entries, or when the relay failed (the repair pass finishes it).
+   */
   @OnEvent(OutboxEntriesWrittenEvent.eventName)
-  onEntriesWritten(event: OutboxEntriesWrittenEvent): void {
-    if (this.stopped) return;
-    const work = this.relayDocument(event.source, event.documentId, { fresh: true }).catch(
-      (error: unknown) => {
-        // Left on the document: the repair pass finishes it.
-        this.logger.warn(
-          `Outbox relay of ${event.source}/${event.documentId} deferred to repair: ${errorMessage(error)}`,
-        );
-      },
-    );
+  onEntriesWritten(event: OutboxEntriesWrittenEvent): Promise<boolean> {
+    if (this.stopped) return Promise.resolve(false);
+    const { entries } = event;
+    const relaying = entries
+      ? this.relayCarried(event.source, event.documentId, entries)
+      : this.relayDocument(event.source, event.documentId, { fresh: true }).then(() => false);
+    const work = relaying.catch((error: unknown) => {
+      // Left on the document: the repair pass finishes it.
+      this.logger.warn(
+        `Outbox relay of ${event.source}/${event.documentId} deferred to repair: ${errorMessage(error)}`,
+      );
+      return false;
+    });
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
+    return work;
+  }
+
+  /** Stores entries its writer handed over (no read of the document); the writer clears them. */
+  private relayCarried(
+    sourceName: string,
+    documentId: string,
+    entries: readonly OutboxEntry[],
+  ): Promise<boolean> {
+    return this.byDocument.run(`${sourceName}:${documentId}`, async () => {
+      if (this.interruption === 'before-append') throw new SimulatedCrashError(this.interruption);
+      await this.outbox.append(entries);
+      if (this.interruption === 'before-clear') throw new SimulatedCrashError(this.interruption);
+      return true;
+    });
   }
 
   /**

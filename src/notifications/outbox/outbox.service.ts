@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { isDuplicateKeyError } from '../../common/database/duplicate-key.js';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted } from 'mongoose';
-import { insertedDespiteDuplicates } from '../../common/database/duplicate-key.js';
+import {
+  duplicateInsertIndexes,
+  insertedDespiteDuplicates,
+  isDuplicateKeyError,
+} from '../../common/database/duplicate-key.js';
 import type { OutboxEntry } from '../../common/outbox/outbox-entry.js';
 import type { OutboxRecord } from './outbox-record.js';
 import { OutboxBucketDoc, OutboxCheckpointDoc, OutboxRecordDoc } from './outbox-record.schema.js';
-import { bucketOf, hourOfBucket, nextPosition, timeOfPosition } from './outbox-position.js';
+import { bucketOf, hourOfBucket, nextPosition, slotOf, timeOfPosition } from './outbox-position.js';
 
 const byPosition = (a: OutboxRecord, b: OutboxRecord) =>
   a.position < b.position ? -1 : a.position > b.position ? 1 : 0;
@@ -26,11 +29,19 @@ function toRecord(doc: OutboxRecordDoc): OutboxRecord {
   };
 }
 
+interface AppendJob {
+  entries: readonly OutboxEntry[];
+  resolve: (stored: number) => void;
+  reject: (error: unknown) => void;
+}
+
 /** The `outbox` collection: storing relayed changes and reading them back in feed order. */
 @Injectable()
 export class OutboxService {
   /** The last bucket this process made sure has its directory marker. */
   private markedBucket = -1;
+  /** Appends waiting for the next flush (see append). */
+  private readonly pending: AppendJob[] = [];
 
   constructor(
     @InjectModel(OutboxRecordDoc.name) private readonly records: Model<OutboxRecordDoc>,
@@ -43,22 +54,54 @@ export class OutboxService {
    * Stores entries in order, each at a new feed position. An entry whose key is already stored
    * (a relay repeated after a crash, or two instances relaying the same document) is skipped.
    * Returns how many were newly stored.
+   *
+   * Appends asked for in the same turn of the event loop (a sync batch relays its fifty
+   * trackings at once) are stored together in one unordered insert, positions taken in call
+   * order; each caller learns about its own entries only.
    */
-  async append(entries: OutboxEntry[]): Promise<number> {
-    let stored = 0;
-    for (const entry of entries) {
-      const now = Date.now();
-      const position = nextPosition(now);
-      const bucket = bucketOf(timeOfPosition(position));
-      await this.markBucket(bucket);
-      try {
-        await this.records.create({ _id: position, ...entry, relayedAt: new Date(now), bucket });
-        stored += 1;
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
+  append(entries: readonly OutboxEntry[]): Promise<number> {
+    if (entries.length === 0) return Promise.resolve(0);
+    return new Promise<number>((resolve, reject) => {
+      this.pending.push({ entries, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const jobs = this.pending.splice(0);
+    const docs: OutboxRecordDoc[] = [];
+    const owner: number[] = [];
+    const now = Date.now();
+    jobs.forEach((job, j) => {
+      for (const entry of job.entries) {
+        const position = nextPosition(now);
+        docs.push({
+          _id: position,
+          ...entry,
+          relayedAt: new Date(now),
+          bucket: bucketOf(timeOfPosition(position)),
+          slot: slotOf(timeOfPosition(position)),
+        });
+        owner.push(j);
       }
+    });
+    let duplicates = new Set<number>();
+    try {
+      for (const bucket of new Set(docs.map((d) => d.bucket))) await this.markBucket(bucket);
+      try {
+        await this.records.insertMany(docs, { ordered: false });
+      } catch (error) {
+        duplicates = duplicateInsertIndexes(error);
+      }
+    } catch (error) {
+      for (const job of jobs) job.reject(error);
+      return;
     }
-    return stored;
+    const stored = jobs.map(() => 0);
+    owner.forEach((j, i) => {
+      if (!duplicates.has(i)) stored[j] += 1;
+    });
+    jobs.forEach((job, j) => job.resolve(stored[j]));
   }
 
   /**
@@ -102,6 +145,14 @@ export class OutboxService {
   async readBucket(bucket: number): Promise<OutboxRecord[]> {
     const docs = await this.records.find({ bucket }).lean<OutboxRecordDoc[]>();
     return docs.map(toRecord).sort(byPosition);
+  }
+
+  /** Records in the given 1-second slots, oldest first (equality reads, as by bucket). */
+  async readSlots(slots: number[]): Promise<OutboxRecord[]> {
+    const batches = await Promise.all(
+      slots.map((slot) => this.records.find({ slot }).lean<OutboxRecordDoc[]>()),
+    );
+    return batches.flat().map(toRecord).sort(byPosition);
   }
 
   /** Records in the given 10-second buckets, oldest first. */

@@ -3,7 +3,6 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { ShipmentStatusChangedEvent } from '../../tracking/events/shipment-status-changed.event.js';
 import { ShipmentTrackingUpdatedEvent } from '../../tracking/events/shipment-tracking-updated.event.js';
 import { TrackingSyncPassCompletedEvent } from '../../tracking/events/tracking-sync-pass-completed.event.js';
-import { TrackingService } from '../../tracking/tracking.service.js';
 import { OrderShipmentsService } from '../order-shipments.service.js';
 import { OrderShippingService } from '../order-shipping.service.js';
 import { StatusChangeSource } from '../order-status.js';
@@ -11,8 +10,9 @@ import { StatusChangeSource } from '../order-status.js';
 /**
  * The Orders side of the tracking events (Tracking never imports Orders): each status change of
  * a parcel updates that parcel's summary on its order and moves the order as its parcels imply.
- * Errors are not suppressed: the emitter logs them and, since the change stays unacknowledged,
- * the tracking reconcile step re-sends it on a later pass.
+ * Errors are not suppressed: Tracking counts a change as acknowledged only once every listener
+ * has returned (even having had nothing to move), so after an error the tracking reconcile step
+ * re-sends it on a later pass.
  */
 @Injectable()
 export class ShipmentEventsListener {
@@ -21,7 +21,6 @@ export class ShipmentEventsListener {
   constructor(
     private readonly shipments: OrderShipmentsService,
     private readonly shipping: OrderShippingService,
-    private readonly tracking: TrackingService,
   ) {}
 
   @OnEvent(ShipmentStatusChangedEvent.eventName, { suppressErrors: false })
@@ -47,8 +46,6 @@ export class ShipmentEventsListener {
         `Order ${event.orderNumber} → ${written.moved.join(' → ')} (docket ${event.docketNumber}: ${event.status})`,
       );
     }
-    // Handled, even when nothing had to move: reconcile stops re-sending it.
-    await this.tracking.acknowledgeOrderStatus(event.docketNumber, event.status);
   }
 
   /** New scans or ETA without a status change: the parcel's summary follows (no ack). */

@@ -3,8 +3,9 @@ import type { HistoryEntry } from '../tracking-history.js';
 
 /**
  * A tracking's normalised status really changed (or, with `replayed`, reconcile re-sends a change
- * the Orders side has not acknowledged yet). Listeners must be idempotent and, once they have
- * handled it (even by doing nothing), call `TrackingService.acknowledgeOrderStatus`.
+ * the Orders side has not acknowledged yet). Listeners must be idempotent and must not suppress
+ * their errors: the change counts as acknowledged once every listener has returned (even having
+ * done nothing), and Tracking records that itself; a listener that throws leaves it to reconcile.
  */
 export class ShipmentStatusChangedEvent {
   static readonly eventName = 'tracking.shipment-status-changed';

@@ -8,7 +8,9 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
  * read, so two instances can both "win" a conditional update. An insert that collides on `_id`
  * is the one operation that is atomic there (and on MongoDB): whoever inserts the key owns the
  * sync. A crashed holder's lease expires; the next claimer then inserts the next attempt number.
- * Leases are deleted when the sync is written.
+ * A lease whose sync was stored stays until it expires (the tracking's `syncSeq` has moved on, so
+ * it blocks only a claim made from a read older than the write: no second courier call); one
+ * whose sync was not stored is deleted at once. Expired leases are purged after each pass.
  */
 @Schema({ collection: 'tracking_leases', versionKey: false })
 export class TrackingLease {

@@ -104,6 +104,10 @@ export class Tracking {
   @Prop({ type: Date, default: null })
   lastAttemptAt: Date | null;
 
+  /** Who made the last sync write (a pass id, or a single sync's owner): tells a write as ours. */
+  @Prop({ type: String, default: null })
+  lastSyncBy: string | null;
+
   /** When the next pass should poll this docket; null once terminal. */
   @Prop({ type: Date, default: null })
   nextSyncAt: Date | null;
