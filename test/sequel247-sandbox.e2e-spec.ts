@@ -225,6 +225,9 @@ describe('embedded dependencies', () => {
       expect(env.SEQUEL247_BASE_URL).not.toBe(sandbox.url);
       expect(env.SEQUEL247_TOKEN).toBe(SANDBOX_TOKEN);
       expect(embedded.started.join('\n')).toContain('Sequel247 sandbox');
+      // The demo polls the 60x sandbox every minute, not every 30 (its clock's half hour).
+      expect(env.TRACKING_POLL_MINUTES).toBe('1');
+      expect(env.TRACKING_OUT_FOR_DELIVERY_POLL_MINUTES).toBe('1');
       const res = await fetch(`${env.SEQUEL247_BASE_URL}/api/checkServiceability`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },

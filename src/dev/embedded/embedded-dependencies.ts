@@ -40,6 +40,7 @@ export async function startEmbeddedDependencies(
       const sandbox = await startSandbox(env);
       env.SEQUEL247_BASE_URL = sandbox.url;
       env.SEQUEL247_TOKEN = SANDBOX_TOKEN;
+      scalePollingToSandboxClock(env, readSandboxSettings(env).timeScale);
       stops.push(() => sandbox.stop());
       started.push(
         `Sequel247 sandbox at ${sandbox.url} (control API ${sandbox.controlUrl}, token ${SANDBOX_TOKEN}, state in ${sandboxStateFile(env)})`,
@@ -95,6 +96,19 @@ function devSmtpPort(env: NodeJS.ProcessEnv): number {
 function numberFromEnv(value: string | undefined, fallback: number): number {
   const parsed = value === undefined || value === '' ? NaN : Number(value);
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback;
+}
+
+/**
+ * The sandbox's clock runs `timeScale` times faster than real time (60x by default), so polling
+ * it every 30 real minutes would skip most of a demo shipment's journey. Unless set, poll as
+ * often in sandbox time as the defaults poll the real courier (30 and 10 minutes), and at least
+ * once a minute: at 60x, every minute, so a watcher sees scans arrive as the parcels move.
+ */
+function scalePollingToSandboxClock(env: NodeJS.ProcessEnv, timeScale: number): void {
+  if (!(timeScale > 1)) return;
+  const scaled = (minutes: number) => String(Math.max(1, Math.round(minutes / timeScale)));
+  env.TRACKING_POLL_MINUTES ||= scaled(30);
+  env.TRACKING_OUT_FOR_DELIVERY_POLL_MINUTES ||= scaled(10);
 }
 
 /** On SEQUEL247_SANDBOX_PORT (4247), or any free port when that one is taken. */
