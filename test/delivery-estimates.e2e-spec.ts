@@ -11,7 +11,7 @@ import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.
 import { ADDRESS } from './support/orders.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
 import { createTestApp, TestApp } from './support/test-app.js';
-import { scheduleTrackings } from './support/tracking-schedule.js';
+import { dueNow, scheduleTrackings } from './support/tracking-schedule.js';
 
 const TOKEN = 'feedfacefeedfacefeedfacefeedface';
 const HOUR = 3_600_000;
@@ -214,7 +214,7 @@ describe('delivery estimates', () => {
     }
 
     async function syncNow(): Promise<void> {
-      await scheduleTrackings(t.db, { terminal: false }, new Date(Date.now() - 1000));
+      await scheduleTrackings(t.db, { terminal: false }, dueNow());
       const res = await t.http().post('/api/tracking/admin/sync').set(bearer(admin));
       expect(res.status, JSON.stringify(res.body)).toBe(200);
     }

@@ -9,7 +9,7 @@ import {
 } from '../src/dev/sequel247-sandbox/sequel247-sandbox.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
 import { createTestApp, TestApp } from './support/test-app.js';
-import { scheduleTrackings } from './support/tracking-schedule.js';
+import { dueNow, scheduleTrackings } from './support/tracking-schedule.js';
 
 /** A well-formed Sequel247 token that is not the sandbox's: stands in for a real account. */
 const OTHER_TOKEN = 'feedfacefeedfacefeedfacefeedface';
@@ -154,7 +154,7 @@ describe('demo data at boot', () => {
       const dockets = before.items.flatMap((o) => (o.trackingNumber ? [o.trackingNumber] : []));
       for (const docket of dockets) await control.advance(docket, 20);
       // Due now rather than at the next scheduled poll.
-      await scheduleTrackings(t.db, {}, new Date(Date.now() - 1000));
+      await scheduleTrackings(t.db, {}, dueNow());
 
       const sync = await t
         .http()

@@ -11,7 +11,7 @@ import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.
 import { ADDRESS } from './support/orders.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
 import { createTestApp, TestApp } from './support/test-app.js';
-import { scheduleTrackings } from './support/tracking-schedule.js';
+import { dueNow, scheduleTrackings } from './support/tracking-schedule.js';
 
 const { ObjectId } = mongoose.mongo;
 const TOKEN = 'cafebabecafebabecafebabecafebabe';
@@ -157,7 +157,7 @@ describe('shipments: several parcels per order, Sequel247 and manual', () => {
   }
 
   async function makeDue(...dockets: string[]) {
-    await scheduleTrackings(t.db, { _id: { $in: dockets } }, new Date(Date.now() - 1000));
+    await scheduleTrackings(t.db, { _id: { $in: dockets } }, dueNow());
   }
 
   const manualNumber = () => `BD-${randomBytes(4).toString('hex').toUpperCase()}`;

@@ -10,7 +10,7 @@ import { SandboxControl } from './support/sequel247-sandbox.js';
 import { createTestApp, TestApp } from './support/test-app.js';
 import { ADDRESS } from './support/orders.js';
 import { ordersOutboxSettled } from './support/outbox.js';
-import { scheduleTrackings } from './support/tracking-schedule.js';
+import { dueNow, scheduleTrackings } from './support/tracking-schedule.js';
 
 const { ObjectId } = mongoose.mongo;
 const TOKEN = 'feedfacefeedfacefeedfacefeedface';
@@ -121,7 +121,7 @@ describe('shipping and tracking sync', () => {
 
   /** Time travel: these trackings' next poll is due now. */
   async function makeDue(...dockets: string[]) {
-    await scheduleTrackings(t.db, { _id: { $in: dockets } }, new Date(Date.now() - 1000));
+    await scheduleTrackings(t.db, { _id: { $in: dockets } }, dueNow());
   }
 
   /**

@@ -12,7 +12,7 @@ import { TrackingService } from '../src/tracking/tracking.service.js';
 import { bearer, createAdmin, registerCustomer, TestUser } from './support/auth.js';
 import { SandboxControl } from './support/sequel247-sandbox.js';
 import { createTestApp, TestApp } from './support/test-app.js';
-import { scheduleTrackings } from './support/tracking-schedule.js';
+import { dueNow, scheduleTrackings } from './support/tracking-schedule.js';
 import { getModelToken } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { TrackingLease } from '../src/tracking/schemas/tracking-lease.schema.js';
@@ -131,7 +131,7 @@ describe('tracking against the Sequel247 sandbox', () => {
 
   /** Makes these trackings due now, as if their poll time had come. */
   async function makeDue(...dockets: string[]) {
-    await scheduleTrackings(t.db, { docketNumber: { $in: dockets } }, new Date(Date.now() - 1000));
+    await scheduleTrackings(t.db, { docketNumber: { $in: dockets } }, dueNow());
   }
 
   /** The tracking as stored, read straight from the database. */

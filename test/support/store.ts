@@ -5,7 +5,7 @@ import { bearer, type TestUser } from './auth.js';
 import { ADDRESS } from './orders.js';
 import type { SandboxControl } from './sequel247-sandbox.js';
 import type { TestApp } from './test-app.js';
-import { scheduleTrackings } from './tracking-schedule.js';
+import { dueNow, scheduleTrackings } from './tracking-schedule.js';
 
 /** Order view fields the notification tests read (`id` is the view's `_id`). */
 export interface OrderRef {
@@ -75,7 +75,7 @@ export async function scan(control: SandboxControl, docket: string, code: string
 
 /** One sync pass through the admin route, after making these dockets due. */
 export async function syncNow(t: TestApp, admin: TestUser, dockets: string[]) {
-  await scheduleTrackings(t.db, { _id: { $in: dockets } }, new Date(Date.now() - 1000));
+  await scheduleTrackings(t.db, { _id: { $in: dockets } }, dueNow());
   const res = await t.http().post('/api/tracking/admin/sync').set(bearer(admin));
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 }
