@@ -8,6 +8,7 @@ import type { AllConfig } from '../config/index.js';
 import { Order, type LeanOrder } from './schemas/order.schema.js';
 import { OrderSnapshot } from './schemas/order-snapshot.schema.js';
 import { revisionOf } from './order-revision.js';
+import { recordMissing } from './read-model-repair.js';
 
 /** The snapshot of an order as stored (also used by benchmarks that seed orders directly). */
 export function snapshotOf(order: LeanOrder): OrderSnapshot {
@@ -127,19 +128,10 @@ export class OrderSnapshots implements OnApplicationBootstrap {
 
   /** Writes the snapshot of every order that has none; runs when the collections' counts differ. */
   async repairMissing(): Promise<number> {
-    const [orders, snapshots] = await Promise.all([
-      this.orders.estimatedDocumentCount(),
-      this.snapshots.estimatedDocumentCount(),
-    ]);
-    if (orders === snapshots) return 0;
-    let repaired = 0;
-    const cursor = this.orders.find({}).lean<LeanOrder[]>().cursor({ batchSize: 200 });
-    for await (const order of cursor) {
-      if (!(await this.snapshots.exists({ _id: order._id }))) {
-        await this.record(order);
-        repaired += 1;
-      }
-    }
+    const repaired = await recordMissing(this.orders, this.snapshots, {
+      batchSize: 200,
+      record: (order) => this.record(order),
+    });
     if (repaired > 0) this.logger.warn(`Repaired ${repaired} missing order snapshots`);
     return repaired;
   }

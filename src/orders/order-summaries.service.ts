@@ -7,6 +7,7 @@ import type { LeanOrder } from './schemas/order.schema.js';
 import { Order } from './schemas/order.schema.js';
 import { OrderSummary } from './schemas/order-summary.schema.js';
 import { revisionOf } from './order-revision.js';
+import { recordMissing } from './read-model-repair.js';
 import { dayOf, walkDays } from './summary-day-walk.js';
 
 /** The summary of an order as stored (also used by benchmarks that seed orders directly). */
@@ -203,26 +204,18 @@ export class OrderSummaries implements OnApplicationBootstrap {
    * counts differ, reading the orders once (a cursor).
    */
   async repairMissing(): Promise<number> {
-    const [orders, summaries] = await Promise.all([
-      this.orders.estimatedDocumentCount(),
-      this.summaries.estimatedDocumentCount(),
-    ]);
-    if (orders === summaries) return 0;
-    let repaired = 0;
-    const cursor = this.orders
-      .find(
-        {},
-        { user: 1, orderNumber: 1, status: 1, totalPaise: 1, createdAt: 1, statusHistory: 1 },
-      )
-      .lean<LeanOrder[]>()
-      .cursor({ batchSize: 500 });
-    for await (const order of cursor) {
-      const exists = await this.summaries.exists({ _id: order._id });
-      if (!exists) {
-        await this.record(order);
-        repaired += 1;
-      }
-    }
+    const repaired = await recordMissing(this.orders, this.summaries, {
+      projection: {
+        user: 1,
+        orderNumber: 1,
+        status: 1,
+        totalPaise: 1,
+        createdAt: 1,
+        statusHistory: 1,
+      },
+      batchSize: 500,
+      record: (order) => this.record(order),
+    });
     if (repaired > 0) this.logger.warn(`Repaired ${repaired} missing order summaries`);
     return repaired;
   }

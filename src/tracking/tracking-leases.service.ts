@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
 import { leaseKey, TrackingLease } from './schemas/tracking-lease.schema.js';
-import { DUPLICATE_KEY_CODE } from '../common/database/duplicate-key.js';
+import { duplicateInsertIndexes } from '../common/database/duplicate-key.js';
 
 export interface LeaseCandidate {
   /** Tracking `_id` (docket number). */
@@ -56,11 +56,15 @@ export class TrackingLeases {
   }
 
   /**
-   * Deletes the leases. With `keepOwn` (the sync was stored: see TrackingLease) only the expired
-   * leases taken over from are deleted; ours stays until it expires.
+   * Deletes the leases, in one call. For a lease `keepOwn` picks (its sync was stored: see
+   * TrackingLease) only the expired leases taken over from are deleted; ours stays until it
+   * expires.
    */
-  async release(leases: HeldLease[], options: { keepOwn?: boolean } = {}): Promise<void> {
-    const keys = leases.flatMap((l) => (options.keepOwn ? l.keys.slice(1) : l.keys));
+  async release(
+    leases: HeldLease[],
+    keepOwn: (lease: HeldLease) => boolean = () => false,
+  ): Promise<void> {
+    const keys = leases.flatMap((l) => (keepOwn(l) ? l.keys.slice(1) : l.keys));
     if (keys.length > 0) await this.leases.deleteMany({ _id: { $in: keys } });
   }
 
@@ -114,14 +118,7 @@ export class TrackingLeases {
       });
       return new Set();
     } catch (error) {
-      if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
-      const raw: unknown = error.writeErrors;
-      const writeErrors = (Array.isArray(raw) ? raw : [raw]) as Array<{
-        code?: number;
-        index: number;
-      }>;
-      if (writeErrors.some((e) => e.code !== DUPLICATE_KEY_CODE)) throw error;
-      return new Set(writeErrors.map((e) => e.index));
+      return duplicateInsertIndexes(error);
     }
   }
 }

@@ -5,9 +5,8 @@ import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import type { AllConfig } from '../config/index.js';
-import type { CourierProvider } from '../courier/courier-provider.interface.js';
+import type { CourierProvider, ShipmentTracking } from '../courier/courier-provider.interface.js';
 import { CourierRegistry } from '../courier/courier-registry.js';
-import type { ShipmentTracking } from '../courier/courier-provider.interface.js';
 import { Tracking } from './schemas/tracking.schema.js';
 import { HeldLease, LeaseCandidate, TrackingLeases } from './tracking-leases.service.js';
 import {
@@ -193,7 +192,7 @@ export class TrackingPoller {
       );
     } finally {
       // Kept when stored, as after a sync (see syncBatch).
-      await this.leases.release([claimed.lease], { keepOwn: stored.has(id) });
+      await this.leases.release([claimed.lease], () => stored.has(id));
     }
     return counters.lostLeases ? 'failed' : 'synced';
   }
@@ -306,10 +305,9 @@ export class TrackingPoller {
       // A stored sync keeps its lease until it expires: the lease is on the `syncSeq` the sync
       // replaced, so it blocks only a claim from an out-of-date read (another pass that read the
       // tracking before this write), which would otherwise ask the courier a second time.
-      await this.leases.release(batch.filter((c) => !stored.has(c.doc._id)).map((c) => c.lease));
       await this.leases.release(
-        batch.filter((c) => stored.has(c.doc._id)).map((c) => c.lease),
-        { keepOwn: true },
+        batch.map((c) => c.lease),
+        (lease) => stored.has(lease.id),
       );
     } catch (error) {
       // The leases stay until they expire, so these trackings are retried by a later pass.

@@ -13,18 +13,6 @@ export function isDuplicateKeyError(error: unknown): boolean {
 }
 
 /**
- * For an unordered `insertMany` that failed: how many of `attempted` documents were inserted,
- * when every failure was a duplicate key (the rest were stored anyway). Rethrows anything else.
- */
-export function insertedDespiteDuplicates(error: unknown, attempted: number): number {
-  if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
-  const raw: unknown = error.writeErrors;
-  const failures = (Array.isArray(raw) ? raw : [raw]) as Array<{ code?: number }>;
-  if (failures.some((f) => f.code !== DUPLICATE_KEY_CODE)) throw error;
-  return attempted - failures.length;
-}
-
-/**
  * For an unordered `insertMany` that failed: the indexes (in the attempted array) of the
  * documents that collided with a unique index, when every failure was a duplicate key (the rest
  * were stored). Rethrows anything else.
@@ -37,4 +25,12 @@ export function duplicateInsertIndexes(error: unknown): Set<number> {
     throw error;
   }
   return new Set(failures.map((f) => f.index as number));
+}
+
+/**
+ * For an unordered `insertMany` that failed: how many of `attempted` documents were inserted,
+ * when every failure was a duplicate key (the rest were stored anyway). Rethrows anything else.
+ */
+export function insertedDespiteDuplicates(error: unknown, attempted: number): number {
+  return attempted - duplicateInsertIndexes(error).size;
 }

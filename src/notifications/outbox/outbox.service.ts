@@ -142,23 +142,21 @@ export class OutboxService {
   }
 
   /** Records of one 10-second bucket, oldest first (an equality filter FerretDB pushes down). */
-  async readBucket(bucket: number): Promise<OutboxRecord[]> {
-    const docs = await this.records.find({ bucket }).lean<OutboxRecordDoc[]>();
-    return docs.map(toRecord).sort(byPosition);
+  readBucket(bucket: number): Promise<OutboxRecord[]> {
+    return this.readEach([{ bucket }]);
   }
 
   /** Records in the given 1-second slots, oldest first (equality reads, as by bucket). */
-  async readSlots(slots: number[]): Promise<OutboxRecord[]> {
-    const batches = await Promise.all(
-      slots.map((slot) => this.records.find({ slot }).lean<OutboxRecordDoc[]>()),
-    );
-    return batches.flat().map(toRecord).sort(byPosition);
+  readSlots(slots: number[]): Promise<OutboxRecord[]> {
+    return this.readEach(slots.map((slot) => ({ slot })));
   }
 
-  /** Records in the given 10-second buckets, oldest first. */
-  async readBuckets(buckets: number[]): Promise<OutboxRecord[]> {
-    const batches = await Promise.all(buckets.map((bucket) => this.readBucket(bucket)));
-    return batches.flat().sort(byPosition);
+  /** Records matching any of the equality filters (read in parallel), oldest first. */
+  private async readEach(filters: Array<{ bucket: number } | { slot: number }>) {
+    const batches = await Promise.all(
+      filters.map((filter) => this.records.find(filter).lean<OutboxRecordDoc[]>()),
+    );
+    return batches.flat().map(toRecord).sort(byPosition);
   }
 
   /**
